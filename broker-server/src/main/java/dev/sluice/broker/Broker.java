@@ -1,0 +1,79 @@
+package dev.sluice.broker;
+
+import dev.sluice.store.MessageRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the proxy (and the admin service) asks of a broker. Every method may be called from a
+ * gRPC event-loop thread: none of them blocks on IO longer than a RocksDB write, and the
+ * long-running ones return futures. Refusals are {@link BrokerException}s, thrown directly or
+ * completing the future.
+ */
+public interface Broker extends AutoCloseable {
+
+    // --- topics and groups
+
+    TopicConfig createTopic(TopicConfig topic);
+
+    TopicConfig updateTopic(TopicConfig topic);
+
+    void deleteTopic(String name);
+
+    Optional<TopicConfig> topic(String name);
+
+    List<TopicConfig> topics();
+
+    GroupConfig createGroup(GroupConfig group);
+
+    GroupConfig updateGroup(GroupConfig group);
+
+    void deleteGroup(String name);
+
+    Optional<GroupConfig> group(String name);
+
+    List<GroupConfig> groups();
+
+    /**
+     * The group's settings for a client that uses it; creates it with defaults on first use
+     * when auto-creation is on, otherwise GROUP_NOT_FOUND.
+     */
+    GroupConfig groupForUse(String name);
+
+    // --- produce
+
+    /**
+     * Stores messages of one topic. The broker validates the topic exists and accepts the
+     * messages' kind, picks each message's queue (hash of the message group for FIFO, round
+     * robin otherwise; the record's queueId is ignored) and completes once durable.
+     */
+    CompletableFuture<List<SendReceipt>> send(List<MessageRecord> messages);
+
+    // --- consume
+
+    /**
+     * Pops up to {@code batchSize} visible messages, long-polling until at least one is
+     * available or {@code pollTimeout} passes (then completes with an empty list).
+     */
+    CompletableFuture<List<Delivery>> receive(ReceiveRequest request);
+
+    /** Marks the delivery behind {@code receiptHandle} consumed; INVALID_RECEIPT_HANDLE if it is not current. */
+    void ack(String group, String topic, String receiptHandle);
+
+    /**
+     * Moves the delivery's invisibility deadline to now + {@code invisibleDuration}; returns the
+     * handle to use from now on. INVALID_RECEIPT_HANDLE if the handle is not current.
+     */
+    String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration);
+
+    /** The client went away: deliveries it holds become visible again without waiting for their deadline. */
+    void clientGone(String clientId);
+
+    /** Backlog of a consumer group per topic queue. */
+    List<QueueLag> lag(String group);
+
+    @Override
+    void close();
+}

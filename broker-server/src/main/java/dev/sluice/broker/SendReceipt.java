@@ -1,0 +1,5 @@
+package dev.sluice.broker;
+
+/** Where a sent message was stored. */
+public record SendReceipt(String messageId, String topic, int queueId, long queueOffset) {
+}

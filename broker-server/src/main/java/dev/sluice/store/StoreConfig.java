@@ -1,0 +1,34 @@
+package dev.sluice.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Store settings.
+ *
+ * @param segmentBytes          size of each pre-allocated commit-log segment (default 1 GiB)
+ * @param flushPolicy           ASYNC (default) or SYNC
+ * @param asyncFlushInterval    how often the ASYNC policy flushes to disk
+ * @param retention             segments older than this are deleted (default 72 h)
+ * @param diskSoftWatermark     fraction of the disk in use past which old segments are deleted early
+ *                              (still never data a consumer needs)
+ * @param diskHardWatermark     fraction past which writes are refused and needed data may be deleted
+ * @param queueSegmentEntries   consume-queue entries per consume-queue segment file
+ */
+public record StoreConfig(
+        Path dataDir,
+        long segmentBytes,
+        FlushPolicy flushPolicy,
+        Duration asyncFlushInterval,
+        Duration retention,
+        double diskSoftWatermark,
+        double diskHardWatermark,
+        int queueSegmentEntries) {
+
+    public static final long DEFAULT_SEGMENT_BYTES = 1L << 30;
+
+    public static StoreConfig defaults(Path dataDir) {
+        return new StoreConfig(dataDir, DEFAULT_SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofMillis(500),
+                Duration.ofHours(72), 0.85, 0.95, 300_000);
+    }
+}
