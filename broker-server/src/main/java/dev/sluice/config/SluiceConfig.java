@@ -59,11 +59,10 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(BROKER_MAX_AUTO_RENEW),
                 v.get(BROKER_MIN_INVISIBLE),
                 v.get(BROKER_MAX_INVISIBLE));
-        return new SluiceConfig(server, store, broker, proxy(v, broker));
+        return new SluiceConfig(server, store, broker, proxy(v));
     }
 
-    /** The invisible-time bounds are one setting, enforced by both the proxy and the broker. */
-    private static ProxyConfig proxy(ConfigValues v, BrokerConfig broker) {
+    private static ProxyConfig proxy(ConfigValues v) {
         ProxyConfig d = ProxyConfig.defaults();
         return new ProxyConfig(
                 Math.toIntExact(v.get(PROXY_MAX_BODY_SIZE)),
@@ -74,8 +73,6 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 d.minPollTimeout(),
                 d.maxPollTimeout(),
                 d.responseMargin(),
-                broker.minInvisible(),
-                broker.maxInvisible(),
                 d.pushReceiveBatchSize(),
                 d.pushLongPollingTimeout(),
                 d.producerBackoff(),
