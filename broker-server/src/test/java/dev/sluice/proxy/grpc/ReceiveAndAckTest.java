@@ -23,6 +23,7 @@ import dev.sluice.proto.rmq.v2.ReceiveMessageRequest;
 import dev.sluice.proto.rmq.v2.ReceiveMessageResponse;
 import dev.sluice.proto.rmq.v2.SystemProperties;
 import dev.sluice.store.MessageKind;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -228,6 +229,41 @@ class ReceiveAndAckTest {
                 change(delivered.getReceiptHandle(), Duration.ofSeconds(30), delivered.getMessageId()));
         assertThat(noClient.getStatus().getCode()).isEqualTo(Code.CLIENT_ID_REQUIRED);
         assertThat(noClient.getReceiptHandle()).isEqualTo(delivered.getReceiptHandle());
+    }
+
+    @Test
+    void pushConsumerReceiveNeedsNoInvisibleDuration() {
+        proxy.stub().sendMessage(request(normal("orders", "pushed")));
+        ReceiveMessageRequest push = simpleReceive("*").toBuilder()
+                .clearInvisibleDuration()
+                .setAutoRenew(true)
+                .setAttemptId("attempt-1")
+                .build();
+
+        List<ReceiveMessageResponse> stream = receive(push, Duration.ofSeconds(4));
+
+        assertThat(stream.get(0).getStatus().getCode()).isEqualTo(Code.OK);
+        assertThat(stream.subList(1, stream.size())).extracting(r -> r.getMessage().getBody().toStringUtf8())
+                .containsExactly("pushed");
+    }
+
+    @Test
+    void messageArrivingAfterTheClientCancelledItsReceiveIsNotLost() throws Exception {
+        RecordingObserver<ReceiveMessageResponse> cancelled = new RecordingObserver<>();
+        Context.CancellableContext call = Context.current().withCancellation();
+        call.run(() -> proxy.asyncStub(ProxyHarness.CLIENT_ID).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .receiveMessage(simpleReceive("*"), cancelled));
+        call.cancel(null);
+        assertThat(cancelled.closed).failsWithin(5, TimeUnit.SECONDS);
+
+        Message.Builder sent = normal("orders", "after-cancel");
+        proxy.stub().sendMessage(request(sent));
+
+        // a message popped for the cancelled call is released at once, so this receive finds it either way
+        List<ReceiveMessageResponse> stream = receive(simpleReceive("*"), Duration.ofSeconds(4));
+        assertThat(stream).hasSize(2);
+        assertThat(stream.get(1).getMessage().getSystemProperties().getMessageId())
+                .isEqualTo(sent.getSystemProperties().getMessageId());
     }
 
     private SystemProperties sendAndReceiveOne(String body) {
