@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Settings of the RocketMQ gRPC front end. Defaults follow the Apache RocketMQ proxy where the
- * clients depend on them (see docs/rocketmq-v2-protocol.md §3.3, §4.3).
+ * clients depend on them (see docs/rocketmq-v2-protocol.md §3.3, §4.3). Invisible-time limits
+ * are the broker's ({@code BrokerConfig}): it owns deliveries and checks them.
  *
  * @param maxBodyBytes            largest message body accepted; also sent to producers as
  *                                {@code publishing.max_body_size} (0 there would fail every send)
@@ -15,8 +16,6 @@ import java.time.Duration;
  * @param minPollTimeout          shortest long poll, whatever the client asks
  * @param maxPollTimeout          longest long poll, whatever the client asks
  * @param responseMargin          part of the client's deadline kept free to carry the answer back
- * @param minInvisible            shortest invisible time a receive without auto-renew may ask for
- * @param maxInvisible            longest invisible time a receive or visibility change may ask for
  * @param pushReceiveBatchSize    {@code receive_batch_size} told to push consumers
  * @param pushLongPollingTimeout  {@code long_polling_timeout} told to push consumers
  * @param producerBackoff         send retry policy told to producers
@@ -31,8 +30,6 @@ public record ProxyConfig(
         Duration minPollTimeout,
         Duration maxPollTimeout,
         Duration responseMargin,
-        Duration minInvisible,
-        Duration maxInvisible,
         int pushReceiveBatchSize,
         Duration pushLongPollingTimeout,
         ProducerBackoff producerBackoff,
@@ -55,8 +52,6 @@ public record ProxyConfig(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(20),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(10),
-                Duration.ofHours(12),
                 32,
                 Duration.ofSeconds(20),
                 new ProducerBackoff(Duration.ofMillis(10), Duration.ofSeconds(1), 2.0, 3),
@@ -68,8 +63,8 @@ public record ProxyConfig(
             throw new IllegalArgumentException("maxInboundMessageBytes (" + maxInboundMessageBytes
                     + ") must exceed maxBodyBytes (" + maxBodyBytes + ") to leave room for headers");
         }
-        if (minPollTimeout.compareTo(maxPollTimeout) > 0 || minInvisible.compareTo(maxInvisible) > 0) {
-            throw new IllegalArgumentException("poll timeout and invisible time ranges need min <= max");
+        if (minPollTimeout.compareTo(maxPollTimeout) > 0) {
+            throw new IllegalArgumentException("minPollTimeout must not exceed maxPollTimeout");
         }
     }
 }

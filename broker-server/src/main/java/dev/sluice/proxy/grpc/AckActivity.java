@@ -10,22 +10,20 @@ import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationRequest;
 import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationResponse;
 import dev.sluice.proto.rmq.v2.Code;
 import dev.sluice.proto.rmq.v2.Status;
-import dev.sluice.proxy.ProxyConfig;
 import java.time.Duration;
 
 /**
  * AckMessage and ChangeInvisibleDuration (which is also the push consumer's nack). Both answer
  * INVALID_RECEIPT_HANDLE for handles that are unknown, malformed or expired: it is the one
- * non-OK code on which the push consumer stops retrying every second.
+ * non-OK code on which the push consumer stops retrying every second. The broker checks the
+ * invisible-time range.
  */
 final class AckActivity {
 
     private final Broker broker;
-    private final ProxyConfig config;
 
-    AckActivity(Broker broker, ProxyConfig config) {
+    AckActivity(Broker broker) {
         this.broker = broker;
-        this.config = config;
     }
 
     /** Acks each entry on its own; the top-level status is OK or the first entry's failure. */
@@ -64,11 +62,10 @@ final class AckActivity {
     ChangeInvisibleDurationResponse changeInvisibleDuration(ChangeInvisibleDurationRequest request) {
         NameRules.checkGroup(request.getGroup().getName());
         NameRules.checkTopic(request.getTopic().getName());
-        Duration duration = ProtoTime.duration(request.getInvisibleDuration());
-        if (!request.hasInvisibleDuration() || duration.isNegative() || duration.compareTo(config.maxInvisible()) > 0) {
-            throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration " + duration
-                    + " is outside [0, " + config.maxInvisible() + "]");
+        if (!request.hasInvisibleDuration()) {
+            throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration is required");
         }
+        Duration duration = ProtoTime.duration(request.getInvisibleDuration());
         String handle = broker.changeInvisibleDuration(request.getGroup().getName(), request.getTopic().getName(),
                 request.getReceiptHandle(), duration);
         return ChangeInvisibleDurationResponse.newBuilder()

@@ -58,7 +58,7 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
         this.routes = new RouteActivity(broker, config);
         this.sends = new SendActivity(broker, config, converter);
         this.receives = new ReceiveActivity(broker, config, converter);
-        this.acks = new AckActivity(broker, config);
+        this.acks = new AckActivity(broker);
         this.clients = new ClientActivity(broker, sessions, config);
     }
 

@@ -164,20 +164,18 @@ final class ReceiveActivity {
         };
     }
 
-    /** Clients that let the server renew pick no invisible time; everyone else must pick one in range. */
-    private Duration invisibleDuration(ReceiveMessageRequest request) {
+    /**
+     * Clients that let the server renew send no invisible time; everyone else must send one. Its
+     * range is the broker's to check.
+     */
+    private static Duration invisibleDuration(ReceiveMessageRequest request) {
+        if (request.hasInvisibleDuration()) {
+            return ProtoTime.duration(request.getInvisibleDuration());
+        }
         if (request.getAutoRenew()) {
-            return request.hasInvisibleDuration() ? ProtoTime.duration(request.getInvisibleDuration()) : Duration.ZERO;
+            return Duration.ZERO;
         }
-        if (!request.hasInvisibleDuration()) {
-            throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration is required without auto_renew");
-        }
-        Duration invisible = ProtoTime.duration(request.getInvisibleDuration());
-        if (invisible.compareTo(config.minInvisible()) < 0 || invisible.compareTo(config.maxInvisible()) > 0) {
-            throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration " + invisible
-                    + " is outside [" + config.minInvisible() + ", " + config.maxInvisible() + "]");
-        }
-        return invisible;
+        throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration is required without auto_renew");
     }
 
     /**
