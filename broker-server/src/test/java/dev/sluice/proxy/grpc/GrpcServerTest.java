@@ -32,6 +32,7 @@ class GrpcServerTest {
 
     @TempDir
     Path dataDir;
+    LogStore store;
     LocalBroker broker;
     GrpcServer server;
     ManagedChannel channel;
@@ -39,7 +40,8 @@ class GrpcServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new LocalBroker(LogStore.open(StoreConfig.defaults(dataDir)), BrokerConfig.DEFAULT);
+        store = LogStore.open(StoreConfig.defaults(dataDir));
+        broker = new LocalBroker(store, BrokerConfig.DEFAULT);
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 2));
         ProxyConfig config = ProxyConfig.defaults();
         server = GrpcServer.start("127.0.0.1", 0, config,
@@ -55,6 +57,7 @@ class GrpcServerTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdown(Duration.ofSeconds(5));
         broker.close();
+        store.close();
     }
 
     @Test

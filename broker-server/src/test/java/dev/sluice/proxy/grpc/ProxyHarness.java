@@ -34,6 +34,7 @@ final class ProxyHarness implements AutoCloseable {
             .addAddresses(Address.newBuilder().setHost("127.0.0.1").setPort(8081))
             .build();
 
+    final LogStore store;
     final LocalBroker broker;
     final ClientSessions sessions = new ClientSessions();
     final ProxyConfig config = ProxyConfig.defaults();
@@ -45,7 +46,8 @@ final class ProxyHarness implements AutoCloseable {
     }
 
     ProxyHarness(Path dataDir, BrokerConfig brokerConfig) throws IOException {
-        broker = new LocalBroker(LogStore.open(StoreConfig.defaults(dataDir)), brokerConfig);
+        store = LogStore.open(StoreConfig.defaults(dataDir));
+        broker = new LocalBroker(store, brokerConfig);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
                 .directExecutor()
@@ -93,5 +95,6 @@ final class ProxyHarness implements AutoCloseable {
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
         broker.close();
+        store.close();
     }
 }
