@@ -75,6 +75,10 @@ final class ReceiveActivity {
             return;
         }
         pending.set(future);
+        if (out.isCancelled()) {
+            // cancelled before the handler could see the future: stop the poll here
+            future.cancel(false);
+        }
         String namespace = request.getMessageQueue().getTopic().getResourceNamespace();
         future.whenComplete((deliveries, failure) -> {
             if (failure != null) {
