@@ -57,11 +57,15 @@ public final class AdminMessages {
                 .setInitialBackoffMillis(policy.initial().toMillis())
                 .setMultiplier(policy.multiplier())
                 .setMaxBackoffMillis(policy.max().toMillis())
+                .addAllCustomizedBackoffMillis(policy.customized().stream().map(Duration::toMillis).toList())
                 .build();
     }
 
     public static RetryPolicy toPolicy(dev.sluice.proto.admin.v1.RetryPolicy policy) {
-        return new RetryPolicy(Duration.ofMillis(policy.getInitialBackoffMillis()), policy.getMultiplier(),
+        if (policy.getCustomizedBackoffMillisCount() > 0) {
+            return RetryPolicy.customized(policy.getCustomizedBackoffMillisList().stream().map(Duration::ofMillis).toList());
+        }
+        return RetryPolicy.exponential(Duration.ofMillis(policy.getInitialBackoffMillis()), policy.getMultiplier(),
                 Duration.ofMillis(policy.getMaxBackoffMillis()));
     }
 

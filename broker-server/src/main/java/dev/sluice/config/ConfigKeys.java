@@ -61,6 +61,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> BROKER_MAX_INVISIBLE = new ConfigKey<>("broker.max-invisible",
             ConfigType.duration(Duration.ofSeconds(1), Duration.ofDays(7)), "12h",
             "Longest invisible duration a client may ask for.");
+    public static final ConfigKey<Duration> BROKER_DEDUP_WINDOW = new ConfigKey<>("broker.dedup-window",
+            ConfigType.duration(Duration.ZERO, Duration.ofDays(1)), "10m",
+            "A resend of a message id within this time is stored once (0s turns it off).");
+    public static final ConfigKey<Integer> BROKER_MAX_PENDING_SENDS = new ConfigKey<>("broker.max-pending-sends",
+            ConfigType.integer(1, 10_000_000), "100000",
+            "Messages accepted but not yet stored past which sends are told to back off (TOO_MANY_REQUESTS).");
 
     public static final ConfigKey<Long> PROXY_MAX_BODY_SIZE = new ConfigKey<>("proxy.max-body-size",
             ConfigType.bytes(1, 64L << 20), "4MiB", "Largest message body a send may carry.");
@@ -71,7 +77,7 @@ public final class ConfigKeys {
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,
             BROKER_AUTO_RENEW_INVISIBLE, BROKER_MAX_AUTO_RENEW, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE,
-            PROXY_MAX_BODY_SIZE);
+            BROKER_DEDUP_WINDOW, BROKER_MAX_PENDING_SENDS, PROXY_MAX_BODY_SIZE);
 
     private ConfigKeys() {
     }

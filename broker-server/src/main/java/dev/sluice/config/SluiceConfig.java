@@ -58,7 +58,9 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(BROKER_AUTO_RENEW_INVISIBLE),
                 v.get(BROKER_MAX_AUTO_RENEW),
                 v.get(BROKER_MIN_INVISIBLE),
-                v.get(BROKER_MAX_INVISIBLE));
+                v.get(BROKER_MAX_INVISIBLE),
+                v.get(BROKER_DEDUP_WINDOW),
+                v.get(BROKER_MAX_PENDING_SENDS));
         return new SluiceConfig(server, store, broker, proxy(v));
     }
 
