@@ -4,7 +4,10 @@ import dev.sluice.broker.BrokerError;
 import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.GroupConfig;
 import dev.sluice.broker.QueueLag;
+import dev.sluice.broker.MessageHistory;
 import dev.sluice.broker.RetryPolicy;
+import dev.sluice.broker.dlq.DeadLetterEntry;
+import dev.sluice.proto.admin.v1.GetMessageHistoryResponse;
 import dev.sluice.broker.TopicConfig;
 import dev.sluice.proto.admin.v1.Group;
 import dev.sluice.proto.admin.v1.Topic;
@@ -77,6 +80,35 @@ public final class AdminMessages {
                 .setMaxOffset(lag.maxOffset())
                 .setInFlight(lag.inFlight())
                 .setLag(lag.lag())
+                .build();
+    }
+
+    public static dev.sluice.proto.admin.v1.DeadLetter toProto(DeadLetterEntry entry) {
+        return dev.sluice.proto.admin.v1.DeadLetter.newBuilder()
+                .setMessageId(entry.messageId())
+                .setOriginTopic(entry.originTopic())
+                .setAttempts(entry.attempts())
+                .setReason(entry.reason())
+                .setTimeMillis(entry.time())
+                .setRedriven(entry.redriven())
+                .build();
+    }
+
+    public static GetMessageHistoryResponse toProto(MessageHistory history) {
+        return GetMessageHistoryResponse.newBuilder()
+                .setTopic(history.topic())
+                .setMessageId(history.messageId())
+                .setQueueId(history.queueId())
+                .setQueueOffset(history.queueOffset())
+                .setStoreTimestampMillis(history.storeTimestamp())
+                .addAllEvents(history.events().stream().map(e -> dev.sluice.proto.admin.v1.DeliveryEvent.newBuilder()
+                        .setGroup(e.group())
+                        .setType(e.type().name())
+                        .setTimeMillis(e.time())
+                        .setAttempt(e.attempt())
+                        .setNextVisibleMillis(e.nextVisible())
+                        .setDetail(e.detail())
+                        .build()).toList())
                 .build();
     }
 }

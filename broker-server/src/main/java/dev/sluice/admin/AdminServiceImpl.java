@@ -27,17 +27,26 @@ import dev.sluice.proto.admin.v1.ListTopicsResponse;
 import dev.sluice.proto.admin.v1.Topic;
 import dev.sluice.proto.admin.v1.UpdateGroupRequest;
 import dev.sluice.proto.admin.v1.UpdateTopicRequest;
+import dev.sluice.proto.admin.v1.GetMessageHistoryRequest;
+import dev.sluice.proto.admin.v1.GetMessageHistoryResponse;
+import dev.sluice.proto.admin.v1.ListDeadLettersRequest;
+import dev.sluice.proto.admin.v1.ListDeadLettersResponse;
+import dev.sluice.proto.admin.v1.RedriveDeadLettersRequest;
+import dev.sluice.proto.admin.v1.RedriveDeadLettersResponse;
+import dev.sluice.broker.dlq.RedriveResult;
 import dev.sluice.store.MessageKind;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sluice's admin API over a {@link Broker}: topics, consumer groups and consumer lag.
+ * Sluice's admin API over a {@link Broker}: topics, consumer groups, consumer lag, dead letters
+ * and message delivery history.
  * Refusals become gRPC statuses (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, UNAVAILABLE)
  * carrying the broker's message; anything unexpected is logged and answered INTERNAL.
  *
@@ -47,6 +56,9 @@ import org.slf4j.LoggerFactory;
 public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
+
+    /** Dead letters listed when the request sets no limit. */
+    static final int DEFAULT_DEAD_LETTER_LIMIT = 1000;
 
     private final Broker broker;
     private final BrokerConfig config;
@@ -166,6 +178,50 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
                     .addAllQueues(queues.stream().map(AdminMessages::toProto).toList())
                     .setTotalLag(queues.stream().mapToLong(QueueLag::lag).sum())
                     .build();
+        });
+    }
+
+    @Override
+    public void listDeadLetters(ListDeadLettersRequest request, StreamObserver<ListDeadLettersResponse> response) {
+        answer(response, () -> {
+            if (request.getLimit() < 0) {
+                throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "limit must not be negative");
+            }
+            int limit = request.getLimit() == 0 ? DEFAULT_DEAD_LETTER_LIMIT : request.getLimit();
+            return ListDeadLettersResponse.newBuilder()
+                    .addAllDeadLetters(broker.deadLetters(existingGroup(request.getGroup()).name(), limit).stream()
+                            .map(AdminMessages::toProto).toList())
+                    .build();
+        });
+    }
+
+    @Override
+    public void redriveDeadLetters(RedriveDeadLettersRequest request,
+                                   StreamObserver<RedriveDeadLettersResponse> response) {
+        answer(response, () -> {
+            String group = existingGroup(request.getGroup()).name();
+            RedriveResult result = broker.redrive(group, Set.copyOf(request.getMessageIdsList()),
+                    request.getSinceMillis());
+            log.info("Redrove dead letters of group {}: {} sent back, {} already, {} failed", group,
+                    result.redriven(), result.alreadyRedriven(), result.failures().size());
+            return RedriveDeadLettersResponse.newBuilder()
+                    .setRedriven(result.redriven())
+                    .setAlreadyRedriven(result.alreadyRedriven())
+                    .addAllFailures(result.failures())
+                    .build();
+        });
+    }
+
+    @Override
+    public void getMessageHistory(GetMessageHistoryRequest request,
+                                  StreamObserver<GetMessageHistoryResponse> response) {
+        answer(response, () -> {
+            if (request.getMessageId().isBlank()) {
+                throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "message id is required");
+            }
+            String group = request.getGroup().isEmpty() ? null : existingGroup(request.getGroup()).name();
+            return AdminMessages.toProto(broker.history(existingTopic(request.getTopic()).name(),
+                    request.getMessageId(), group));
         });
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code sluice admin}: topics, consumer groups and lag through a server's admin gRPC API. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Manage topics and consumer groups of a running Sluice.",
-        subcommands = {TopicCommand.class, GroupCommand.class})
+        subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class})
 final class AdminCommand implements Runnable {
 
     /** One admin operation; its StatusRuntimeException becomes the command's error message. */
@@ -33,7 +33,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group or consumer-lag");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, dlq or message");
     }
 
     @Command(name = "consumer-lag", mixinStandardHelpOptions = true,

@@ -98,12 +98,16 @@ final class GroupCommand implements Runnable {
     }
 
     private static void print(PrintWriter out, List<Group> groups) {
-        Table table = new Table("NAME", "FIFO", "MAX-DELIVERY-ATTEMPTS", "RETRY-INITIAL", "RETRY-MULTIPLIER", "RETRY-MAX");
+        Table table = new Table("NAME", "FIFO", "MAX-DELIVERY-ATTEMPTS", "RETRY-INITIAL", "RETRY-MULTIPLIER", "RETRY-MAX",
+                "RETRY-STEPS");
         for (Group group : groups) {
+            List<Long> steps = group.getRetryPolicy().getCustomizedBackoffMillisList();
             table.row(group.getName(), group.getFifo(), group.getMaxDeliveryAttempts(),
                     Units.formatDuration(Duration.ofMillis(group.getRetryPolicy().getInitialBackoffMillis())),
                     group.getRetryPolicy().getMultiplier(),
-                    Units.formatDuration(Duration.ofMillis(group.getRetryPolicy().getMaxBackoffMillis())));
+                    Units.formatDuration(Duration.ofMillis(group.getRetryPolicy().getMaxBackoffMillis())),
+                    steps.isEmpty() ? "-" : String.join(",", steps.stream()
+                            .map(millis -> Units.formatDuration(Duration.ofMillis(millis))).toList()));
         }
         table.print(out);
     }
