@@ -55,7 +55,9 @@ public final class RocksStore implements AutoCloseable {
 
     public static RocksStore open(Path dir) {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3);
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
+                // the WAL stays until a later flush, so replaying it need not write SST files first
+                .setAvoidFlushDuringRecovery(true);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         try {
             Files.createDirectories(dir);
