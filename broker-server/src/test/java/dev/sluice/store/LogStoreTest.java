@@ -4,8 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -293,7 +296,7 @@ class LogStoreTest {
     private void truncateQueueFilesTo(int entries) throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve("consumequeue"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     channel.truncate(Math.min(channel.size(), entries * 24L));
                 }
             }
@@ -309,7 +312,7 @@ class LogStoreTest {
     }
 
     static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
 }

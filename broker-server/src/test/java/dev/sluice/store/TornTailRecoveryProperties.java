@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -34,7 +35,7 @@ class TornTailRecoveryProperties {
     private record Written(MessageRecord message, long commitLogOffset, int frameBytes) {
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void recoveryServesExactlyTheRecordsBeforeTheDamage(@ForAll @IntRange(min = 1, max = 30) int count,
                                                         @ForAll @IntRange(min = 0, max = 1100) int damagePermille,
                                                         @ForAll boolean garbage,
@@ -113,7 +114,7 @@ class TornTailRecoveryProperties {
                 System.arraycopy(noise, 0, damaged, position, noise.length);
                 channel.write(ByteBuffer.wrap(noise), position);
             } else {
-                java.util.Arrays.fill(damaged, position, damaged.length, (byte) 0);
+                Arrays.fill(damaged, position, damaged.length, (byte) 0);
                 channel.truncate(position);
             }
         }
