@@ -25,6 +25,9 @@ public final class MetadataJournal {
         }
     }
 
+    /** The watcher has no image yet. (Version 0 is a real image: the empty cluster.) */
+    public static final long NOTHING_APPLIED = -1;
+
     private final int historyLimit;
     private final ArrayDeque<ImageChanges> history = new ArrayDeque<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -67,8 +70,11 @@ public final class MetadataJournal {
         listeners.forEach(Runnable::run);
     }
 
+    /**
+     * @param appliedVersion the last version the watcher applied, or {@link #NOTHING_APPLIED}
+     */
     public synchronized Catchup since(long appliedVersion) {
-        if (appliedVersion <= 0) {
+        if (appliedVersion == NOTHING_APPLIED) {
             return new Catchup.FullImage(image);
         }
         if (appliedVersion >= image.version()) {
