@@ -94,13 +94,13 @@ public final class AdminTopics implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             if (!keep) {
                 deleteCreated();
             }
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            channel.shutdownNow();
         }
     }
 

@@ -100,14 +100,16 @@ public final class BacklogScenario implements Scenario, Callable<Integer> {
         };
         long readStart = System.nanoTime();
         long consumerErrors;
-        try (BenchConsumer consumer = BenchConsumer.start(consume.consumer, target, target.group("backlog"), topic, handler);
-             Progress ignored = Progress.start("backlog read " + target.endpoint(), ledger::receivedCount,
-                     ledger.sentCount(), phaseTimeout)) {
+        Progress progress = Progress.start("backlog read " + target.endpoint(), ledger::receivedCount,
+                ledger.sentCount(), phaseTimeout);
+        try (BenchConsumer consumer = BenchConsumer.start(consume.consumer, target, target.group("backlog"), topic, handler)) {
             long deadline = readStart + phaseTimeout.toNanos();
             Drain.await(() -> ledger.receivedCount() >= ledger.sentCount()
                     || System.nanoTime() > deadline
                     || System.nanoTime() - lastReceiptNanos.get() > stall.toNanos(), phaseTimeout.plus(stall));
             consumerErrors = consumer.errors();
+        } finally {
+            progress.close();
         }
         double readSeconds = (lastReceiptNanos.get() - readStart) / 1e9;
         Report report = new Report(name(), target.endpoint())

@@ -18,7 +18,7 @@ public interface BenchConsumer extends AutoCloseable {
     long errors();
 
     @Override
-    void close() throws IOException, InterruptedException;
+    void close() throws IOException;
 
     static BenchConsumer start(ConsumerKind kind, Target target, String group, String topic, Handler handler)
             throws ClientException {

@@ -92,7 +92,8 @@ public final class SendLoop {
             t.start();
         }
         long total = maxMessages == Long.MAX_VALUE ? 0 : maxMessages;
-        try (Progress ignored = Progress.start(progressLabel, ok::sum, total, warmup.plus(measure))) {
+        Progress progress = Progress.start(progressLabel, ok::sum, total, warmup.plus(measure));
+        try {
             joinAll(senders, System.nanoTime() + warmup.toNanos());
             long okBefore = ok.sum();
             latency.takeInterval();
@@ -106,6 +107,7 @@ public final class SendLoop {
             return new Measurement(okInWindow, (measureEnd - measureStart) / 1e9, sendLatency);
         } finally {
             stopped = true;
+            progress.close();
         }
     }
 

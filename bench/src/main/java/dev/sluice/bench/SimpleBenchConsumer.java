@@ -89,11 +89,16 @@ final class SimpleBenchConsumer implements BenchConsumer {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stopped = true;
-        for (Thread t : loops) {
-            t.join(AWAIT.toMillis() + 5_000);
+        try {
+            for (Thread t : loops) {
+                t.join(AWAIT.toMillis() + 5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close();
         }
-        consumer.close();
     }
 }

@@ -112,7 +112,7 @@ public final class Target implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (admin != null) {
             admin.close();
         }
