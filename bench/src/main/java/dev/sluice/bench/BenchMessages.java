@@ -16,9 +16,14 @@ public final class BenchMessages {
     static final String SEQ = "bench_seq";
     static final String SENT_MICROS = "bench_sent_us";
     static final String PROBE = "bench_probe";
+    /** The due time again, so lateness does not depend on the broker echoing the delivery timestamp. */
+    static final String DUE_MILLIS = "bench_due_ms";
 
-    /** A consumed message of this run: its number, and when it was sent (epoch µs). */
-    public record Stamp(long seq, long sentMicros, boolean probe) {
+    /**
+     * A consumed message of this run: its number, when it was sent (epoch µs), and for a
+     * scheduled message when it was due (epoch ms, else 0).
+     */
+    public record Stamp(long seq, long sentMicros, boolean probe, long dueMillis) {
     }
 
     private BenchMessages() {
@@ -36,7 +41,7 @@ public final class BenchMessages {
             builder.addProperty(PROBE, "1");
         }
         if (deliveryTimestamp != null) {
-            builder.setDeliveryTimestamp(deliveryTimestamp);
+            builder.setDeliveryTimestamp(deliveryTimestamp).addProperty(DUE_MILLIS, Long.toString(deliveryTimestamp));
         }
         return builder.build();
     }
@@ -47,7 +52,8 @@ public final class BenchMessages {
         if (!runId.equals(props.get(RUN))) {
             return Optional.empty();
         }
+        String due = props.get(DUE_MILLIS);
         return Optional.of(new Stamp(Long.parseLong(props.get(SEQ)), Long.parseLong(props.get(SENT_MICROS)),
-                props.containsKey(PROBE)));
+                props.containsKey(PROBE), due == null ? 0 : Long.parseLong(due)));
     }
 }

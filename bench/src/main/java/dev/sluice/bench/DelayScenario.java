@@ -95,7 +95,7 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
                 probe.seen();
                 return;
             }
-            long dueMicros = view.getDeliveryTimestamp().orElse(0L) * 1000;
+            long dueMicros = stamp.get().dueMillis() * 1000;
             if (ledger.received(stamp.get().seq()) && stamp.get().sentMicros() >= measureFromMicros.get()) {
                 if (receivedMicros < dueMicros) {
                     early.increment();

@@ -52,7 +52,16 @@ public final class Runner {
     private static Report runOnce(Scenario scenario, String endpoint, Long serverPid) throws Exception {
         CommonOptions c = scenario.common();
         AdminTopics admin = c.noAdmin ? null : new AdminTopics(endpoint, c.tls, c.keepTopics);
-        try (Target target = new Target(endpoint, serverPid, c.tls, c.requestTimeout, admin, c.topic)) {
+        Target target;
+        try {
+            target = new Target(endpoint, serverPid, c.tls, c.requestTimeout, admin, c.topic);
+        } catch (RuntimeException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            throw e;
+        }
+        try (target) {
             return scenario.run(target);
         }
     }
