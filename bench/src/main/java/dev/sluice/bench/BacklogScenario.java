@@ -2,7 +2,6 @@ package dev.sluice.bench;
 
 import dev.sluice.proto.admin.v1.TopicType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -69,13 +68,10 @@ public final class BacklogScenario implements Scenario, Callable<Integer> {
         DeliveryLedger ledger = new DeliveryLedger();
         RssSampler rss = new RssSampler(target, messages, 0.01, 0.5);
         byte[] body = new byte[bodySize];
-        List<Producer> producers = new ArrayList<>();
+        List<Producer> producers = Producers.open(target, send.producers, topic, false);
         SendLoop loop;
         SendLoop.Measurement written;
         try {
-            for (int i = 0; i < send.producers; i++) {
-                producers.add(target.producer());
-            }
             loop = new SendLoop(producers, send.window, 0, messages,
                     seq -> BenchMessages.build(target, topic, body, seq, false, null),
                     (seq, error) -> {

@@ -106,10 +106,8 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
         byte[] body = new byte[bodySize];
         List<Producer> producers = new ArrayList<>();
         try (BenchConsumer consumer = BenchConsumer.start(consume.consumer, target, group, topic, handler)) {
-            for (int i = 0; i < send.producers; i++) {
-                producers.add(target.producer());
-            }
             try {
+                producers.addAll(Producers.open(target, send.producers, topic, true));
                 probe.await(producers.get(0), target, topic, true, EndToEndScenario.PROBE_TIMEOUT);
             } catch (ClientException | IllegalArgumentException refused) {
                 return unsupported(target, "sending a scheduled message: " + refused.getMessage());

@@ -79,9 +79,7 @@ public final class EndToEndScenario implements Scenario, Callable<Integer> {
         byte[] body = new byte[bodySize];
         List<Producer> producers = new ArrayList<>();
         try (BenchConsumer consumer = BenchConsumer.start(consume.consumer, target, group, topic, handler)) {
-            for (int i = 0; i < send.producers; i++) {
-                producers.add(target.producer());
-            }
+            producers.addAll(Producers.open(target, send.producers, topic, false));
             probe.await(producers.get(0), target, topic, false, PROBE_TIMEOUT);
             SendLoop loop = new SendLoop(producers, send.window, rate, Long.MAX_VALUE,
                     seq -> BenchMessages.build(target, topic, body, seq, false, null),

@@ -2,7 +2,6 @@ package dev.sluice.bench;
 
 import dev.sluice.proto.admin.v1.TopicType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.rocketmq.client.apis.producer.Producer;
@@ -48,11 +47,8 @@ public final class ProduceScenario implements Scenario, Callable<Integer> {
     public Report run(Target target) throws Exception {
         String topic = target.topic("produce", TopicType.TOPIC_TYPE_NORMAL, 0);
         byte[] body = new byte[bodySize];
-        List<Producer> producers = new ArrayList<>();
+        List<Producer> producers = Producers.open(target, send.producers, topic, false);
         try {
-            for (int i = 0; i < send.producers; i++) {
-                producers.add(target.producer());
-            }
             SendLoop loop = new SendLoop(producers, send.window, rate, Long.MAX_VALUE,
                     seq -> BenchMessages.build(target, topic, body, seq, false, null),
                     (seq, error) -> { }, common.requestTimeout.plus(Duration.ofSeconds(5)));

@@ -66,14 +66,14 @@ public final class QueuesScenario implements Scenario, Callable<Integer> {
         AdminTopics admin = target.requireAdmin("queues");
         List<String> many = new ArrayList<>();
         for (int i = 0; i < topics; i++) {
-            many.add(target.uniqueName("q" + i));
+            many.add(target.uniqueName("spread" + i));
         }
         long createStart = System.nanoTime();
         admin.createTopics(many, TopicType.TOPIC_TYPE_NORMAL, queuesPerTopic);
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
         Phase spread = sendPhase(target, many, topics * queuesPerTopic + " queues");
 
-        String single = target.uniqueName("q8");
+        String single = target.uniqueName("baseline");
         admin.createTopic(single, TopicType.TOPIC_TYPE_NORMAL, BASELINE_QUEUES);
         Phase baseline = sendPhase(target, List.of(single), BASELINE_QUEUES + " queues");
 
@@ -97,11 +97,8 @@ public final class QueuesScenario implements Scenario, Callable<Integer> {
     /** Round-robin over the topics; within a topic the client itself rotates over its queues. */
     private Phase sendPhase(Target target, List<String> topicNames, String label) throws Exception {
         byte[] body = new byte[bodySize];
-        List<Producer> producers = new ArrayList<>();
+        List<Producer> producers = Producers.open(target, send.producers, topicNames.get(0), false);
         try {
-            for (int i = 0; i < send.producers; i++) {
-                producers.add(target.producer());
-            }
             int n = topicNames.size();
             SendLoop loop = new SendLoop(producers, send.window, 0, Long.MAX_VALUE,
                     seq -> BenchMessages.build(target, topicNames.get((int) (seq % n)), body, seq, false, null),

@@ -50,7 +50,11 @@ public final class Report {
         return put(MSGS_PER_S, rate).put(MB_PER_S, rate * bodyBytes / 1_000_000.0);
     }
 
+    /** Percentiles of nothing (no sample in the window) stay null rather than becoming 0 or NaN. */
     public Report latency(Percentiles p) {
+        if (p.count() == 0) {
+            return this;
+        }
         return put(P50_MS, p.p50Ms()).put(P99_MS, p.p99Ms()).put(P999_MS, p.p999Ms()).put(MAX_MS, p.maxMs());
     }
 
@@ -88,7 +92,8 @@ public final class Report {
 
     static String format(Object value) {
         if (value instanceof Double d) {
-            return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.3f", d);
+            boolean whole = d == Math.rint(d);
+            return Math.abs(d) >= 100 || whole ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.3f", d);
         }
         if (value instanceof Long || value instanceof Integer) {
             return String.format(Locale.ROOT, "%,d", ((Number) value).longValue());

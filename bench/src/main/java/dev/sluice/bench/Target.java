@@ -86,8 +86,9 @@ public final class Target implements AutoCloseable {
         return admin;
     }
 
-    public Producer producer() throws ClientException {
-        return PROVIDER.newProducerBuilder().setClientConfiguration(clientConfiguration).build();
+    /** A producer that fetched {@code topic}'s route while starting. */
+    public Producer producer(String topic) throws ClientException {
+        return PROVIDER.newProducerBuilder().setClientConfiguration(clientConfiguration).setTopics(topic).build();
     }
 
     public MessageBuilder message() {
