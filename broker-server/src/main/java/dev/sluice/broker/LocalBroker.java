@@ -1,16 +1,23 @@
 package dev.sluice.broker;
 
+import dev.sluice.broker.dlq.DeadLetterEntry;
+import dev.sluice.broker.dlq.DeadLetterQueue;
+import dev.sluice.broker.dlq.RedriveResult;
+import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.broker.meta.Registry;
+import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.broker.pop.PopService;
 import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.PutResult;
 import dev.sluice.store.StoreException;
+import dev.sluice.store.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +36,9 @@ public final class LocalBroker implements Broker {
     private final Registry<TopicConfig> topics;
     private final Registry<GroupConfig> groups;
     private final PopService pops;
+    private final DeliveryHistory history;
+    private final DeadLetterQueue deadLetters;
+    private final SendAdmission admission;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
     public LocalBroker(MessageStore store, BrokerConfig config) {
@@ -36,7 +46,12 @@ public final class LocalBroker implements Broker {
         this.config = config;
         this.topics = Registry.topics(store.kv());
         this.groups = Registry.groups(store.kv());
-        this.pops = new PopService(store, config, name -> topics.get(name).map(TopicConfig::queues).orElse(0));
+        this.history = new DeliveryHistory(store.kv());
+        this.deadLetters = new DeadLetterQueue(store, topics, history);
+        this.admission = new SendAdmission(store, config);
+        this.pops = new PopService(store, config, history,
+                name -> topics.get(name).map(TopicConfig::queues).orElse(0),
+                this::groupForUse, deadLetters::deadLetter);
         store.setRetentionGuard(pops::lowestNeededOffset);
     }
 
@@ -130,17 +145,12 @@ public final class LocalBroker implements Broker {
             }
             placed.add(message.withQueue(topicName, pickQueue(topic, message)));
         }
-        return store.append(placed).handle((results, error) -> {
-            if (error != null) {
-                throw translate(error);
-            }
-            List<SendReceipt> receipts = new ArrayList<>(results.size());
-            for (int i = 0; i < results.size(); i++) {
-                PutResult r = results.get(i);
-                receipts.add(new SendReceipt(placed.get(i).messageId(), r.topic(), r.queueId(), r.queueOffset()));
-            }
-            return receipts;
-        });
+        return admission.append(placed, LocalBroker::translate);
+    }
+
+    @Override
+    public TopicConfig topicForUse(String name) {
+        return topicForSend(name, MessageKind.NORMAL);
     }
 
     private TopicConfig topicForSend(String name, MessageKind kind) {
@@ -166,7 +176,7 @@ public final class LocalBroker implements Broker {
         return Math.floorMod(roundRobin.getAndIncrement(), topic.queues());
     }
 
-    private static RuntimeException translate(Throwable error) {
+    static RuntimeException translate(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof BrokerException be) {
             return be;
@@ -195,8 +205,17 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration) {
-        return pops.changeInvisibleDuration(group, topic, receiptHandle, invisibleDuration);
+    public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration,
+                                          boolean suspend) {
+        return pops.changeInvisibleDuration(group, topic, receiptHandle, invisibleDuration, suspend);
+    }
+
+    @Override
+    public CompletableFuture<Void> forwardToDeadLetter(String group, String topic, String receiptHandle,
+                                                       String reason) {
+        return pops.forwardToDeadLetter(group, topic, receiptHandle, reason).exceptionally(error -> {
+            throw translate(error);
+        });
     }
 
     @Override
@@ -206,10 +225,40 @@ public final class LocalBroker implements Broker {
 
     @Override
     public List<QueueLag> lag(String group) {
-        if (groups.get(group).isEmpty()) {
-            throw new BrokerException(BrokerError.GROUP_NOT_FOUND, "consumer group '" + group + "' not found");
-        }
+        requireGroup(group);
         return pops.lag(group);
+    }
+
+    @Override
+    public List<DeadLetterEntry> deadLetters(String group, int limit) {
+        requireGroup(group);
+        return deadLetters.list(group, limit);
+    }
+
+    @Override
+    public RedriveResult redrive(String group, Set<String> messageIds, long since) {
+        requireGroup(group);
+        return deadLetters.redrive(group, messageIds, since);
+    }
+
+    @Override
+    public MessageHistory history(String topic, String messageId, String group) {
+        requireTopic(topic);
+        StoredMessage message = store.findById(topic, messageId).orElseThrow(() -> new BrokerException(
+                BrokerError.MESSAGE_NOT_FOUND, "no message '" + messageId + "' in topic '" + topic + "'"));
+        int queueId = message.record().queueId();
+        return new MessageHistory(topic, messageId, queueId, message.queueOffset(), message.storeTimestamp(),
+                history.of(topic, queueId, message.queueOffset(), group));
+    }
+
+    @Override
+    public GroupCounters counters() {
+        return pops.counters();
+    }
+
+    private GroupConfig requireGroup(String name) {
+        return groups.get(name).orElseThrow(() -> new BrokerException(BrokerError.GROUP_NOT_FOUND,
+                "consumer group '" + name + "' not found"));
     }
 
     private TopicConfig requireTopic(String name) {

@@ -11,6 +11,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binary form of topic and group settings in the key/value store. Each value starts with a
@@ -40,15 +42,32 @@ final class MetadataCodec {
             out.writeUTF(group.name());
             out.writeBoolean(group.fifo());
             out.writeInt(group.maxDeliveryAttempts());
-            out.writeLong(group.retryPolicy().initial().toMillis());
-            out.writeDouble(group.retryPolicy().multiplier());
-            out.writeLong(group.retryPolicy().max().toMillis());
+            RetryPolicy retry = group.retryPolicy();
+            out.writeLong(retry.initial().toMillis());
+            out.writeDouble(retry.multiplier());
+            out.writeLong(retry.max().toMillis());
+            out.writeShort(retry.customized().size());
+            for (Duration step : retry.customized()) {
+                out.writeLong(step.toMillis());
+            }
         });
     }
 
     static GroupConfig decodeGroup(byte[] bytes) {
-        return read(bytes, in -> new GroupConfig(in.readUTF(), in.readBoolean(), in.readInt(),
-                new RetryPolicy(Duration.ofMillis(in.readLong()), in.readDouble(), Duration.ofMillis(in.readLong()))));
+        return read(bytes, in -> {
+            String name = in.readUTF();
+            boolean fifo = in.readBoolean();
+            int maxAttempts = in.readInt();
+            Duration initial = Duration.ofMillis(in.readLong());
+            double multiplier = in.readDouble();
+            Duration max = Duration.ofMillis(in.readLong());
+            int steps = in.readShort();
+            List<Duration> customized = new ArrayList<>(steps);
+            for (int i = 0; i < steps; i++) {
+                customized.add(Duration.ofMillis(in.readLong()));
+            }
+            return new GroupConfig(name, fifo, maxAttempts, new RetryPolicy(initial, multiplier, max, customized));
+        });
     }
 
     private interface Writer {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.pop;
 
+import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.store.KeyValueStore;
 import dev.sluice.store.MessageStore;
 import java.util.Collection;
@@ -17,20 +18,22 @@ final class ConsumerProgress {
 
     private final MessageStore store;
     private final ConsumerStateStore persistence;
+    private final DeliveryHistory history;
     private final ConcurrentMap<QueueKey, QueueConsumerState> states = new ConcurrentHashMap<>();
 
-    ConsumerProgress(MessageStore store, KeyValueStore kv) {
+    ConsumerProgress(MessageStore store, KeyValueStore kv, DeliveryHistory history) {
         this.store = store;
         this.persistence = new ConsumerStateStore(kv);
-        persistence.loadAll().forEach((key, loaded) ->
-                states.put(key, new QueueConsumerState(key, persistence, store, loaded.frontier(), loaded.slots())));
+        this.history = history;
+        persistence.loadAll().forEach((key, loaded) -> states.put(key,
+                new QueueConsumerState(key, persistence, history, store, loaded.frontier(), loaded.slots())));
     }
 
     QueueConsumerState get(QueueKey key) {
         return states.computeIfAbsent(key, k -> {
             long start = store.firstOffset(k.topic(), k.queueId());
             persistence.change(k).frontier(start).commit();
-            return new QueueConsumerState(k, persistence, store, start, new TreeMap<>());
+            return new QueueConsumerState(k, persistence, history, store, start, new TreeMap<>());
         });
     }
 

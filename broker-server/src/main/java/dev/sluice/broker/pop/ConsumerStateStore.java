@@ -51,6 +51,13 @@ final class ConsumerStateStore {
             return this;
         }
 
+        /** Adds a record of another key space to the same atomic write. */
+        Change put(KeyValueStore.Space space, byte[] k, byte[] value) {
+            batch.put(space, k, value);
+            empty = false;
+            return this;
+        }
+
         Change removeSlot(long offset) {
             batch.delete(SPACE, slotKey(key, offset));
             empty = false;
@@ -138,9 +145,11 @@ final class ConsumerStateStore {
     private static byte[] encode(Slot slot) {
         if (slot instanceof Slot.InFlight f) {
             byte[] client = f.clientId().getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + 8 + 4 + 8 + 8 + client.length)
+            byte[] group = f.messageGroup().getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 8 + 4 + 8 + 8 + 1 + 4 + client.length + group.length)
                     .put(IN_FLIGHT).putLong(f.deliveryId()).putInt(f.attempt()).putLong(f.deadline())
-                    .putLong(f.renewUntil()).put(client).array();
+                    .putLong(f.renewUntil()).put((byte) (f.suspended() ? 1 : 0))
+                    .putInt(client.length).put(client).put(group).array();
         }
         return new byte[] {DONE};
     }
@@ -158,7 +167,11 @@ final class ConsumerStateStore {
         int attempt = buf.getInt();
         long deadline = buf.getLong();
         long renewUntil = buf.getLong();
-        String client = new String(value, buf.position(), buf.remaining(), StandardCharsets.UTF_8);
-        return new Slot.InFlight(deliveryId, attempt, deadline, renewUntil, client);
+        boolean suspended = buf.get() != 0;
+        int clientLength = buf.getInt();
+        String client = new String(value, buf.position(), clientLength, StandardCharsets.UTF_8);
+        buf.position(buf.position() + clientLength);
+        String group = new String(value, buf.position(), buf.remaining(), StandardCharsets.UTF_8);
+        return new Slot.InFlight(deliveryId, attempt, deadline, renewUntil, client, group, suspended);
     }
 }

@@ -4,8 +4,10 @@ import dev.sluice.broker.BrokerConfig;
 import dev.sluice.broker.BrokerError;
 import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.Delivery;
+import dev.sluice.broker.GroupConfig;
 import dev.sluice.broker.QueueLag;
 import dev.sluice.broker.ReceiveRequest;
+import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.store.MessageStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +34,16 @@ public final class PopService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PopService.class);
     /** Renew an auto-renewed delivery when it would become visible within this time. */
     private static final long RENEW_AHEAD_MILLIS = 10_000;
+    /** Wait before retrying a dead-letter move whose write failed. */
+    private static final long DEAD_LETTER_RETRY_MILLIS = 5_000;
 
     private final MessageStore store;
     private final BrokerConfig config;
     private final ConsumerProgress progress;
     private final ToIntFunction<String> topicQueues;
+    private final Function<String, GroupConfig> groups;
+    private final DeadLetterSink deadLetters;
+    private final GroupCounters counters = new GroupCounters();
     private final ScheduledExecutorService timer;
     private final ExecutorService pollWorker;
     private final LongPolling longPolling;
@@ -44,11 +52,16 @@ public final class PopService implements AutoCloseable {
     /**
      * @param topicQueues queues of a topic (0 if it does not exist), asked on every pop so
      *                   topic updates take effect at once
+     * @param groups      the settings of a consumer group, asked on every pop for the same reason
      */
-    public PopService(MessageStore store, BrokerConfig config, ToIntFunction<String> topicQueues) {
+    public PopService(MessageStore store, BrokerConfig config, DeliveryHistory history,
+                      ToIntFunction<String> topicQueues, Function<String, GroupConfig> groups,
+                      DeadLetterSink deadLetters) {
         this.store = store;
         this.config = config;
-        this.progress = new ConsumerProgress(store, store.kv());
+        this.groups = groups;
+        this.deadLetters = deadLetters;
+        this.progress = new ConsumerProgress(store, store.kv(), history);
         this.topicQueues = topicQueues;
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-pop-timer"));
         this.pollWorker = Executors.newSingleThreadExecutor(daemon("sluice-long-polling"));
@@ -86,26 +99,31 @@ public final class PopService implements AutoCloseable {
         if (queues == 0) {
             return List.of();
         }
+        GroupConfig group = groups.apply(request.group());
         long now = System.currentTimeMillis();
+        String attemptId = request.attemptId() == null ? "" : request.attemptId();
         PopRequest pop = request.autoRenew()
                 ? new PopRequest(request.batchSize(), request.filter(), config.autoRenewInvisible().toMillis(),
-                        now + config.maxAutoRenew().toMillis(), request.clientId())
+                        now + config.maxAutoRenew().toMillis(), request.clientId(), group.maxDeliveryAttempts(),
+                        group.fifo(), group.retryPolicy(), attemptId)
                 : new PopRequest(request.batchSize(), request.filter(), request.invisibleDuration().toMillis(), 0,
-                        request.clientId());
+                        request.clientId(), group.maxDeliveryAttempts(), group.fifo(), group.retryPolicy(), attemptId);
         List<Delivery> deliveries = new ArrayList<>();
         int start = request.queueId() >= 0 ? request.queueId() : Math.floorMod(queueRotation.getAndIncrement(), queues);
         int scan = request.queueId() >= 0 ? 1 : queues;
         long earliestDeadline = Long.MAX_VALUE;
         for (int i = 0; i < scan && deliveries.size() < request.batchSize(); i++) {
-            int queueId = (start + i) % queues;
-            QueueConsumerState state = progress.get(new QueueKey(request.group(), request.topic(), queueId));
-            PopRequest remaining = new PopRequest(request.batchSize() - deliveries.size(), pop.filter(),
-                    pop.invisibleMillis(), pop.renewUntil(), pop.clientId());
-            for (Claim claim : state.pop(remaining, now)) {
+            QueueConsumerState state = progress.get(new QueueKey(request.group(), request.topic(), (start + i) % queues));
+            PopResult result = state.pop(pop.withMax(request.batchSize() - deliveries.size()), now);
+            for (Claim claim : result.claims()) {
                 deliveries.add(new Delivery(claim.message(), claim.handle().encode(), claim.delivery().attempt(),
                         claim.delivery().deadline()));
                 earliestDeadline = Math.min(earliestDeadline, claim.delivery().deadline());
+                if (claim.delivery().attempt() > 1) {
+                    counters.of(request.group()).redeliveries().increment();
+                }
             }
+            result.deadLetters().forEach(letter -> moveToDeadLetters(state, letter));
         }
         if (earliestDeadline != Long.MAX_VALUE) {
             longPolling.wakeAt(request.topic(), earliestDeadline);
@@ -113,19 +131,49 @@ public final class PopService implements AutoCloseable {
         return deliveries;
     }
 
+    private CompletableFuture<Void> moveToDeadLetters(QueueConsumerState state, DeadLetter letter) {
+        String group = state.key().group();
+        return deadLetters.deadLetter(letter.message(), group, letter.attempts(), letter.reason())
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        state.deadLettered(letter, System.currentTimeMillis());
+                        counters.of(group).deadLettered().increment();
+                        return;
+                    }
+                    log.warn("moving message {} of topic '{}' to the dead-letter queue of '{}' failed; retrying in {} ms",
+                            letter.message().record().messageId(), state.key().topic(), group,
+                            DEAD_LETTER_RETRY_MILLIS, error);
+                    long retryAt = System.currentTimeMillis() + DEAD_LETTER_RETRY_MILLIS;
+                    state.deadLetterFailed(letter, retryAt);
+                    longPolling.wakeAt(state.key().topic(), retryAt);
+                });
+    }
+
+    /** The consumer gave up on a message (FIFO after its local retries): move it to the DLQ now. */
+    public CompletableFuture<Void> forwardToDeadLetter(String group, String topic, String receiptHandle, String reason) {
+        ReceiptHandle handle = ReceiptHandle.decode(receiptHandle);
+        QueueConsumerState state = stateFor(group, topic, handle);
+        DeadLetter letter = state.forwardToDeadLetter(handle, System.currentTimeMillis(), reason);
+        return moveToDeadLetters(state, letter);
+    }
+
     public void ack(String group, String topic, String receiptHandle) {
         ReceiptHandle handle = ReceiptHandle.decode(receiptHandle);
         stateFor(group, topic, handle).ack(handle, System.currentTimeMillis());
     }
 
-    public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisible) {
+    public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisible,
+                                          boolean suspend) {
         if (invisible == null || invisible.isNegative() || invisible.compareTo(config.maxInvisible()) > 0) {
             throw new BrokerException(BrokerError.ILLEGAL_INVISIBLE_TIME, "invisible duration must be between 0 and "
                     + config.maxInvisible() + ", got " + invisible);
         }
         ReceiptHandle handle = ReceiptHandle.decode(receiptHandle);
         long deadline = stateFor(group, topic, handle).changeInvisible(handle, System.currentTimeMillis(),
-                invisible.toMillis());
+                invisible.toMillis(), suspend);
+        if (!suspend) {
+            counters.of(group).nacks().increment();
+        }
         longPolling.wakeAt(topic, deadline);
         return receiptHandle;
     }
@@ -143,6 +191,7 @@ public final class PopService implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (QueueConsumerState state : progress.all()) {
             if (state.release(clientId, now)) {
+                counters.of(state.key().group()).releases().increment();
                 longPolling.wake(state.key().topic());
             }
         }
@@ -181,6 +230,10 @@ public final class PopService implements AutoCloseable {
 
     public void forgetTopic(String topic) {
         progress.forget(key -> key.topic().equals(topic));
+    }
+
+    public GroupCounters counters() {
+        return counters;
     }
 
     public void forgetGroup(String group) {
