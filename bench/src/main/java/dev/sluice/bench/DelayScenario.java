@@ -85,6 +85,7 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
         LatencyRecorder lateness = new LatencyRecorder();
         Probe probe = new Probe();
         LongAdder early = new LongAdder();
+        AtomicLong earliestMicros = new AtomicLong();
         AtomicLong measureFromMicros = new AtomicLong(Long.MAX_VALUE);
         BenchConsumer.Handler handler = (view, receivedMicros) -> {
             Optional<BenchMessages.Stamp> stamp = BenchMessages.read(view, target.runId());
@@ -99,6 +100,7 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
             if (ledger.received(stamp.get().seq()) && stamp.get().sentMicros() >= measureFromMicros.get()) {
                 if (receivedMicros < dueMicros) {
                     early.increment();
+                    earliestMicros.accumulateAndGet(dueMicros - receivedMicros, Math::max);
                 }
                 lateness.recordMicros(receivedMicros - dueMicros);
             }
@@ -134,6 +136,7 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
                     .put(Report.SERVER_RSS_MB, target.serverRssMib())
                     .put("status", "ok")
                     .put("early", early.sum())
+                    .put("early_max_ms", early.sum() > 0 ? earliestMicros.get() / 1000.0 : null)
                     .put("target_rate", rate)
                     .put("spread_s", spread.toMillis() / 1000.0)
                     .put("consumer", consume.consumer.name())
