@@ -1,9 +1,13 @@
 package dev.sluice.broker;
 
+import dev.sluice.broker.dlq.DeadLetterEntry;
+import dev.sluice.broker.dlq.RedriveResult;
+import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.store.MessageRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -64,15 +68,42 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Moves the delivery's invisibility deadline to now + {@code invisibleDuration}; returns the
-     * handle to use from now on. INVALID_RECEIPT_HANDLE if the handle is not current.
+     * handle to use from now on. INVALID_RECEIPT_HANDLE if the handle is not current. Unless
+     * {@code suspend}, the next delivery counts as a new attempt (this is the consumer's nack).
      */
-    String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration);
+    String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration,
+                                   boolean suspend);
+
+    default String changeInvisibleDuration(String group, String topic, String receiptHandle,
+                                           Duration invisibleDuration) {
+        return changeInvisibleDuration(group, topic, receiptHandle, invisibleDuration, false);
+    }
+
+    /** The consumer gave up on the delivery: its message moves to the group's dead-letter topic. */
+    CompletableFuture<Void> forwardToDeadLetter(String group, String topic, String receiptHandle, String reason);
 
     /** The client went away: deliveries it holds become visible again without waiting for their deadline. */
     void clientGone(String clientId);
 
     /** Backlog of a consumer group per topic queue. */
     List<QueueLag> lag(String group);
+
+    /** The group's dead-lettered messages, oldest first. */
+    List<DeadLetterEntry> deadLetters(String group, int limit);
+
+    /**
+     * Sends dead letters back to their topic, each at most once however often it is called.
+     *
+     * @param messageIds only these (empty: all)
+     * @param since      only those dead-lettered at or after this epoch millis
+     */
+    RedriveResult redrive(String group, Set<String> messageIds, long since);
+
+    /** A message's delivery attempts and outcomes in every group, or only {@code group}'s when not null. */
+    MessageHistory history(String topic, String messageId, String group);
+
+    /** Redelivery counters per group, for metrics. */
+    GroupCounters counters();
 
     @Override
     void close();

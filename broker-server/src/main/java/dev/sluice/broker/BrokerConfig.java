@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxAutoRenew            how long a delivery may be kept invisible by renewals in total
  * @param minInvisible            shortest invisible time a client may ask for
  * @param maxInvisible            longest invisible time a client may ask for
+ * @param dedupWindow             a resend of a message id within this time is stored once (0 turns it off)
+ * @param maxPendingSends         messages accepted but not yet stored past which sends get TOO_MANY_REQUESTS
  */
 public record BrokerConfig(
         boolean autoCreateTopics,
@@ -22,8 +24,10 @@ public record BrokerConfig(
         Duration autoRenewInvisible,
         Duration maxAutoRenew,
         Duration minInvisible,
-        Duration maxInvisible) {
+        Duration maxInvisible,
+        Duration dedupWindow,
+        int maxPendingSends) {
 
     public static final BrokerConfig DEFAULT = new BrokerConfig(false, true, 8, Duration.ofSeconds(60),
-            Duration.ofHours(3), Duration.ofSeconds(10), Duration.ofHours(12));
+            Duration.ofHours(3), Duration.ofSeconds(10), Duration.ofHours(12), Duration.ofMinutes(10), 100_000);
 }

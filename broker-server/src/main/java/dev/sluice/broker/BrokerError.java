@@ -23,6 +23,7 @@ public enum BrokerError {
     GROUP_EXISTS(false),
     MESSAGE_TYPE_MISMATCH(false),
     INVALID_RECEIPT_HANDLE(false),
+    MESSAGE_NOT_FOUND(false),
     /** Overloaded or temporarily unable to write (disk past watermark, store starting). */
     BUSY(true),
     INTERNAL(true);

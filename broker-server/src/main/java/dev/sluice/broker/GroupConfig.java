@@ -12,6 +12,9 @@ public record GroupConfig(String name, boolean fifo, int maxDeliveryAttempts, Re
 
     public GroupConfig {
         NameRules.checkGroup(name);
+        if (name.startsWith(NameRules.SYSTEM_PREFIX)) {
+            throw new BrokerException(BrokerError.ILLEGAL_GROUP, "group names starting with '%' are reserved: " + name);
+        }
         if (maxDeliveryAttempts < 1 || maxDeliveryAttempts > MAX_MAX_DELIVERY_ATTEMPTS) {
             throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT,
                     "max delivery attempts must be between 1 and " + MAX_MAX_DELIVERY_ATTEMPTS
@@ -24,5 +27,14 @@ public record GroupConfig(String name, boolean fifo, int maxDeliveryAttempts, Re
 
     public static GroupConfig defaults(String name) {
         return new GroupConfig(name, false, DEFAULT_MAX_DELIVERY_ATTEMPTS, RetryPolicy.DEFAULT);
+    }
+
+    /** The dead-letter topic of this group. */
+    public String deadLetterTopic() {
+        return deadLetterTopic(name);
+    }
+
+    public static String deadLetterTopic(String group) {
+        return "%DLQ%" + group;
     }
 }

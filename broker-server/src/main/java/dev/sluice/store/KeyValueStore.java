@@ -13,7 +13,11 @@ public interface KeyValueStore {
         TOPICS,
         GROUPS,
         /** Consumer progress: ack frontiers, in-flight deliveries. */
-        CONSUMER_STATE
+        CONSUMER_STATE,
+        /** Every delivery attempt of a message and how it ended. */
+        DELIVERY_HISTORY,
+        /** Which dead-lettered messages were already sent back to their topic. */
+        REDRIVES
     }
 
     byte[] get(Space space, byte[] key);

@@ -1,0 +1,268 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.dlq.DeadLetterEntry;
+import dev.sluice.broker.dlq.DeadLetterQueue;
+import dev.sluice.broker.dlq.RedriveResult;
+import dev.sluice.broker.history.DeliveryHistory;
+import dev.sluice.broker.meta.Registry;
+import dev.sluice.broker.pop.GroupCounters;
+import dev.sluice.broker.pop.PopService;
+import dev.sluice.store.MessageKind;
+import dev.sluice.store.MessageRecord;
+import dev.sluice.store.MessageStore;
+import dev.sluice.store.PutResult;
+import dev.sluice.store.StoreException;
+import dev.sluice.store.StoredMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A broker that owns its store: the standalone broker, and later each broker group's leader.
+ */
+public final class LocalBroker implements Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalBroker.class);
+
+    private final MessageStore store;
+    private final BrokerConfig config;
+    private final Registry<TopicConfig> topics;
+    private final Registry<GroupConfig> groups;
+    private final PopService pops;
+    private final DeliveryHistory history;
+    private final DeadLetterQueue deadLetters;
+    private final SendAdmission admission;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+
+    public LocalBroker(MessageStore store, BrokerConfig config) {
+        this.store = store;
+        this.config = config;
+        this.topics = Registry.topics(store.kv());
+        this.groups = Registry.groups(store.kv());
+        this.history = new DeliveryHistory(store.kv());
+        this.deadLetters = new DeadLetterQueue(store, topics, history);
+        this.admission = new SendAdmission(store, config);
+        this.pops = new PopService(store, config, history,
+                name -> topics.get(name).map(TopicConfig::queues).orElse(0),
+                this::groupForUse, deadLetters::deadLetter);
+        store.setRetentionGuard(pops::lowestNeededOffset);
+    }
+
+    @Override
+    public TopicConfig createTopic(TopicConfig topic) {
+        NameRules.checkUserTopic(topic.name());
+        return topics.create(topic);
+    }
+
+    @Override
+    public TopicConfig updateTopic(TopicConfig topic) {
+        TopicConfig current = requireTopic(topic.name());
+        if (topic.queues() < current.queues()) {
+            throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "topic '" + topic.name() + "' has "
+                    + current.queues() + " queues; shrinking would strand their messages");
+        }
+        return topics.update(topic);
+    }
+
+    @Override
+    public void deleteTopic(String name) {
+        topics.delete(name);
+        pops.forgetTopic(name);
+        store.deleteTopic(name);
+    }
+
+    @Override
+    public Optional<TopicConfig> topic(String name) {
+        return topics.get(name);
+    }
+
+    @Override
+    public List<TopicConfig> topics() {
+        return topics.all();
+    }
+
+    @Override
+    public GroupConfig createGroup(GroupConfig group) {
+        return groups.create(group);
+    }
+
+    @Override
+    public GroupConfig updateGroup(GroupConfig group) {
+        return groups.update(group);
+    }
+
+    @Override
+    public void deleteGroup(String name) {
+        groups.delete(name);
+        pops.forgetGroup(name);
+    }
+
+    @Override
+    public Optional<GroupConfig> group(String name) {
+        return groups.get(name);
+    }
+
+    @Override
+    public List<GroupConfig> groups() {
+        return groups.all();
+    }
+
+    @Override
+    public GroupConfig groupForUse(String name) {
+        Optional<GroupConfig> existing = groups.get(name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!config.autoCreateGroups()) {
+            throw new BrokerException(BrokerError.GROUP_NOT_FOUND, "consumer group '" + name
+                    + "' does not exist; create it with: sluice admin group create " + name);
+        }
+        return groups.createIfAbsent(GroupConfig.defaults(name));
+    }
+
+    @Override
+    public CompletableFuture<List<SendReceipt>> send(List<MessageRecord> messages) {
+        if (messages.isEmpty()) {
+            throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "no messages to send");
+        }
+        String topicName = messages.get(0).topic();
+        TopicConfig topic = topicForSend(topicName, messages.get(0).kind());
+        List<MessageRecord> placed = new ArrayList<>(messages.size());
+        for (MessageRecord message : messages) {
+            if (!message.topic().equals(topicName)) {
+                throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "all messages of one send must share a topic");
+            }
+            if (message.kind() != topic.type()) {
+                throw new BrokerException(BrokerError.MESSAGE_TYPE_MISMATCH, "topic '" + topicName + "' accepts "
+                        + topic.type() + " messages, but this message is " + message.kind());
+            }
+            placed.add(message.withQueue(topicName, pickQueue(topic, message)));
+        }
+        return admission.append(placed, LocalBroker::translate);
+    }
+
+    private TopicConfig topicForSend(String name, MessageKind kind) {
+        Optional<TopicConfig> topic = topics.get(name);
+        if (topic.isPresent()) {
+            return topic.get();
+        }
+        if (config.autoCreateTopics() && kind == MessageKind.NORMAL && !name.startsWith(NameRules.SYSTEM_PREFIX)) {
+            NameRules.checkUserTopic(name);
+            TopicConfig created = topics.createIfAbsent(new TopicConfig(name, MessageKind.NORMAL, config.defaultQueues()));
+            log.info("auto-created topic '{}' with {} queues", name, created.queues());
+            return created;
+        }
+        throw new BrokerException(BrokerError.TOPIC_NOT_FOUND, "topic '" + name
+                + "' does not exist; create it with: sluice admin topic create " + name + " --type " + kind);
+    }
+
+    private int pickQueue(TopicConfig topic, MessageRecord message) {
+        if (topic.type() == MessageKind.FIFO) {
+            // String.hashCode is specified, so a message group maps to the same queue on every broker
+            return Math.floorMod(message.messageGroup().hashCode(), topic.queues());
+        }
+        return Math.floorMod(roundRobin.getAndIncrement(), topic.queues());
+    }
+
+    static RuntimeException translate(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BrokerException be) {
+            return be;
+        }
+        if (cause instanceof StoreException se) {
+            return switch (se.reason()) {
+                case DISK_FULL, NOT_RUNNING -> new BrokerException(BrokerError.BUSY, se.getMessage());
+                case INVALID_RECORD -> new BrokerException(BrokerError.ILLEGAL_ARGUMENT, se.getMessage());
+                case IO_ERROR -> new BrokerException(BrokerError.INTERNAL, se.getMessage());
+            };
+        }
+        log.error("unexpected failure storing messages", cause);
+        return new BrokerException(BrokerError.INTERNAL, "storing the message failed: " + cause);
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> receive(ReceiveRequest request) {
+        requireTopic(request.topic());
+        groupForUse(request.group());
+        return pops.receive(request);
+    }
+
+    @Override
+    public void ack(String group, String topic, String receiptHandle) {
+        pops.ack(group, topic, receiptHandle);
+    }
+
+    @Override
+    public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisibleDuration,
+                                          boolean suspend) {
+        return pops.changeInvisibleDuration(group, topic, receiptHandle, invisibleDuration, suspend);
+    }
+
+    @Override
+    public CompletableFuture<Void> forwardToDeadLetter(String group, String topic, String receiptHandle,
+                                                       String reason) {
+        return pops.forwardToDeadLetter(group, topic, receiptHandle, reason).exceptionally(error -> {
+            throw translate(error);
+        });
+    }
+
+    @Override
+    public void clientGone(String clientId) {
+        pops.clientGone(clientId);
+    }
+
+    @Override
+    public List<QueueLag> lag(String group) {
+        requireGroup(group);
+        return pops.lag(group);
+    }
+
+    @Override
+    public List<DeadLetterEntry> deadLetters(String group, int limit) {
+        requireGroup(group);
+        return deadLetters.list(group, limit);
+    }
+
+    @Override
+    public RedriveResult redrive(String group, Set<String> messageIds, long since) {
+        requireGroup(group);
+        return deadLetters.redrive(group, messageIds, since);
+    }
+
+    @Override
+    public MessageHistory history(String topic, String messageId, String group) {
+        requireTopic(topic);
+        StoredMessage message = store.findById(topic, messageId).orElseThrow(() -> new BrokerException(
+                BrokerError.MESSAGE_NOT_FOUND, "no message '" + messageId + "' in topic '" + topic + "'"));
+        int queueId = message.record().queueId();
+        return new MessageHistory(topic, messageId, queueId, message.queueOffset(), message.storeTimestamp(),
+                history.of(topic, queueId, message.queueOffset(), group));
+    }
+
+    @Override
+    public GroupCounters counters() {
+        return pops.counters();
+    }
+
+    private GroupConfig requireGroup(String name) {
+        return groups.get(name).orElseThrow(() -> new BrokerException(BrokerError.GROUP_NOT_FOUND,
+                "consumer group '" + name + "' not found"));
+    }
+
+    private TopicConfig requireTopic(String name) {
+        return topics.get(name).orElseThrow(() -> new BrokerException(BrokerError.TOPIC_NOT_FOUND,
+                "topic '" + name + "' does not exist; create it with: sluice admin topic create " + name));
+    }
+
+    @Override
+    public void close() {
+        pops.close();
+    }
+}

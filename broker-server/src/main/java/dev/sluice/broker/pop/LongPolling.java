@@ -1,0 +1,116 @@
+package dev.sluice.broker.pop;
+
+import dev.sluice.broker.Delivery;
+import dev.sluice.broker.ReceiveRequest;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Receives waiting for messages. No thread waits: a parked receive is a future, retried when
+ * its topic gets new messages or a redelivery falls due, and completed empty at its timeout.
+ * Retries and timeouts run on one thread, so a receive is never completed twice and popped
+ * messages are never handed to a receive that already timed out.
+ */
+final class LongPolling implements AutoCloseable {
+
+    private record Parked(ReceiveRequest request, CompletableFuture<List<Delivery>> future) {
+    }
+
+    private final Function<ReceiveRequest, List<Delivery>> popper;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService timer;
+    private final ConcurrentMap<String, Queue<Parked>> parkedByTopic = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicBoolean> retryQueued = new ConcurrentHashMap<>();
+
+    LongPolling(Function<ReceiveRequest, List<Delivery>> popper, ExecutorService worker, ScheduledExecutorService timer) {
+        this.popper = popper;
+        this.worker = worker;
+        this.timer = timer;
+    }
+
+    CompletableFuture<List<Delivery>> park(ReceiveRequest request) {
+        Parked parked = new Parked(request, new CompletableFuture<>());
+        parkedByTopic.computeIfAbsent(request.topic(), t -> new ConcurrentLinkedQueue<>()).add(parked);
+        timer.schedule(() -> runOnWorker(() -> expire(parked)), request.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // a message may have arrived between the caller's empty pop and the park
+        wake(request.topic());
+        return parked.future;
+    }
+
+    /** Something may have become visible on {@code topic}: retry its parked receives soon. */
+    void wake(String topic) {
+        Queue<Parked> parked = parkedByTopic.get(topic);
+        if (parked == null || parked.isEmpty()) {
+            return;
+        }
+        AtomicBoolean queued = retryQueued.computeIfAbsent(topic, t -> new AtomicBoolean());
+        if (queued.compareAndSet(false, true)) {
+            runOnWorker(() -> {
+                queued.set(false);
+                retry(topic);
+            });
+        }
+    }
+
+    void wakeAt(String topic, long epochMillis) {
+        long delay = Math.max(0, epochMillis - System.currentTimeMillis());
+        timer.schedule(() -> wake(topic), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void retry(String topic) {
+        Queue<Parked> parked = parkedByTopic.get(topic);
+        for (Parked p : parked) {
+            if (p.future.isDone()) {
+                parked.remove(p);
+                continue;
+            }
+            try {
+                List<Delivery> deliveries = popper.apply(p.request);
+                if (!deliveries.isEmpty()) {
+                    parked.remove(p);
+                    p.future.complete(deliveries);
+                }
+            } catch (RuntimeException e) {
+                parked.remove(p);
+                p.future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private void expire(Parked parked) {
+        Queue<Parked> queue = parkedByTopic.get(parked.request.topic());
+        if (queue != null) {
+            queue.remove(parked);
+        }
+        parked.future.complete(List.of());
+    }
+
+    private void runOnWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down: close() answers every parked receive
+        }
+    }
+
+    /** Answers every parked receive with no messages. */
+    @Override
+    public void close() {
+        parkedByTopic.values().forEach(queue -> {
+            Parked p;
+            while ((p = queue.poll()) != null) {
+                p.future.complete(List.of());
+            }
+        });
+    }
+}

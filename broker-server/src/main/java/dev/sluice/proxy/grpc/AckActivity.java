@@ -1,0 +1,87 @@
+package dev.sluice.proxy.grpc;
+
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.NameRules;
+import dev.sluice.proto.rmq.v2.AckMessageEntry;
+import dev.sluice.proto.rmq.v2.AckMessageRequest;
+import dev.sluice.proto.rmq.v2.AckMessageResponse;
+import dev.sluice.proto.rmq.v2.AckMessageResultEntry;
+import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationRequest;
+import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationResponse;
+import dev.sluice.proto.rmq.v2.Code;
+import dev.sluice.proto.rmq.v2.Status;
+import java.time.Duration;
+
+/**
+ * AckMessage and ChangeInvisibleDuration (which is also the push consumer's nack). Both answer
+ * INVALID_RECEIPT_HANDLE for handles that are unknown, malformed or expired: it is the one
+ * non-OK code on which the push consumer stops retrying every second. The broker checks the
+ * invisible-time range.
+ */
+final class AckActivity {
+
+    private final Broker broker;
+
+    AckActivity(Broker broker) {
+        this.broker = broker;
+    }
+
+    /** Acks each entry on its own; the top-level status is OK or the first entry's failure. */
+    AckMessageResponse ack(AckMessageRequest request) {
+        String group = request.getGroup().getName();
+        String topic = request.getTopic().getName();
+        NameRules.checkGroup(group);
+        NameRules.checkTopic(topic);
+        if (request.getEntriesCount() == 0) {
+            throw new ProtocolException(Code.BAD_REQUEST, "AckMessage carries no entries");
+        }
+        AckMessageResponse.Builder response = AckMessageResponse.newBuilder();
+        Status first = null;
+        for (AckMessageEntry entry : request.getEntriesList()) {
+            Status status = ackOne(group, topic, entry.getReceiptHandle());
+            if (first == null && status.getCode() != Code.OK) {
+                first = status;
+            }
+            response.addEntries(AckMessageResultEntry.newBuilder()
+                    .setMessageId(entry.getMessageId())
+                    .setReceiptHandle(entry.getReceiptHandle())
+                    .setStatus(status));
+        }
+        return response.setStatus(first == null ? StatusMapper.ok() : first).build();
+    }
+
+    private Status ackOne(String group, String topic, String receiptHandle) {
+        try {
+            broker.ack(group, topic, receiptHandle);
+            return StatusMapper.ok();
+        } catch (RuntimeException e) {
+            return StatusMapper.of(e);
+        }
+    }
+
+    ChangeInvisibleDurationResponse changeInvisibleDuration(ChangeInvisibleDurationRequest request) {
+        NameRules.checkGroup(request.getGroup().getName());
+        NameRules.checkTopic(request.getTopic().getName());
+        if (!request.hasInvisibleDuration()) {
+            throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration is required");
+        }
+        Duration duration = ProtoTime.duration(request.getInvisibleDuration());
+        String handle = broker.changeInvisibleDuration(request.getGroup().getName(), request.getTopic().getName(),
+                request.getReceiptHandle(), duration);
+        return ChangeInvisibleDurationResponse.newBuilder()
+                .setStatus(StatusMapper.ok())
+                .setReceiptHandle(handle)
+                .build();
+    }
+
+    /**
+     * The SimpleConsumer adopts the answer's handle before it looks at the status, so a failure
+     * must echo the handle it came with or the client loses its only valid one.
+     */
+    static ChangeInvisibleDurationResponse changeRefused(ChangeInvisibleDurationRequest request, Status status) {
+        return ChangeInvisibleDurationResponse.newBuilder()
+                .setStatus(status)
+                .setReceiptHandle(request.getReceiptHandle())
+                .build();
+    }
+}

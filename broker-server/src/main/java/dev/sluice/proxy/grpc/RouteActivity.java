@@ -1,0 +1,91 @@
+package dev.sluice.proxy.grpc;
+
+import dev.sluice.broker.Broker;
+import dev.sluice.broker.BrokerError;
+import dev.sluice.broker.BrokerException;
+import dev.sluice.broker.GroupConfig;
+import dev.sluice.broker.NameRules;
+import dev.sluice.broker.TopicConfig;
+import dev.sluice.proto.rmq.v2.Assignment;
+import dev.sluice.proto.rmq.v2.Endpoints;
+import dev.sluice.proto.rmq.v2.MessageQueue;
+import dev.sluice.proto.rmq.v2.Permission;
+import dev.sluice.proto.rmq.v2.QueryAssignmentRequest;
+import dev.sluice.proto.rmq.v2.QueryAssignmentResponse;
+import dev.sluice.proto.rmq.v2.QueryRouteRequest;
+import dev.sluice.proto.rmq.v2.QueryRouteResponse;
+import dev.sluice.proto.rmq.v2.Resource;
+import dev.sluice.proxy.ProxyConfig;
+
+/**
+ * QueryRoute and QueryAssignment. Every route points at the endpoints the client asked with
+ * (protocol §5.2): behind a Kubernetes Service the client keeps using the address it was given,
+ * and any proxy replica can serve any queue because the state lives in the broker.
+ */
+final class RouteActivity {
+
+    /** "Any queue of this broker": the broker balances non-FIFO receives itself. */
+    static final int ANY_QUEUE = -1;
+
+    private final Broker broker;
+    private final ProxyConfig config;
+
+    RouteActivity(Broker broker, ProxyConfig config) {
+        this.broker = broker;
+        this.config = config;
+    }
+
+    QueryRouteResponse queryRoute(QueryRouteRequest request) {
+        TopicConfig topic = existingTopic(request.getTopic().getName());
+        QueryRouteResponse.Builder response = QueryRouteResponse.newBuilder().setStatus(StatusMapper.ok());
+        for (int id = 0; id < topic.queues(); id++) {
+            response.addMessageQueues(queue(request.getTopic(), topic, id, request.getEndpoints()));
+        }
+        return response.build();
+    }
+
+    /**
+     * Non-FIFO groups get one assignment for the whole broker; FIFO groups one per queue, so each
+     * queue gets its own sequential receive loop in the client. The list must be stable between
+     * calls: the push consumer rebuilds its receive loops whenever it changes.
+     */
+    QueryAssignmentResponse queryAssignment(QueryAssignmentRequest request) {
+        NameRules.checkGroup(request.getGroup().getName());
+        TopicConfig topic = existingTopic(request.getTopic().getName());
+        GroupConfig group = broker.groupForUse(request.getGroup().getName());
+        QueryAssignmentResponse.Builder response = QueryAssignmentResponse.newBuilder().setStatus(StatusMapper.ok());
+        if (group.fifo()) {
+            for (int id = 0; id < topic.queues(); id++) {
+                response.addAssignments(assignment(request, topic, id));
+            }
+        } else {
+            response.addAssignments(assignment(request, topic, ANY_QUEUE));
+        }
+        return response.build();
+    }
+
+    private TopicConfig existingTopic(String name) {
+        NameRules.checkTopic(name);
+        return broker.topic(name).orElseThrow(() -> new BrokerException(BrokerError.TOPIC_NOT_FOUND,
+                "topic " + name + " does not exist; create it with: sluice admin topic create " + name));
+    }
+
+    private Assignment assignment(QueryAssignmentRequest request, TopicConfig topic, int queueId) {
+        return Assignment.newBuilder()
+                .setMessageQueue(queue(request.getTopic(), topic, queueId, request.getEndpoints()))
+                .build();
+    }
+
+    private MessageQueue queue(Resource topicResource, TopicConfig topic, int queueId, Endpoints endpoints) {
+        return MessageQueue.newBuilder()
+                .setTopic(topicResource)
+                .setId(queueId)
+                .setPermission(Permission.READ_WRITE)
+                .setBroker(dev.sluice.proto.rmq.v2.Broker.newBuilder()
+                        .setName(config.brokerName())
+                        .setId(0)
+                        .setEndpoints(endpoints))
+                .addAcceptMessageTypes(MessageTypes.type(topic.type()))
+                .build();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice.store.kv;
+
+import java.nio.charset.StandardCharsets;
+
+/** The column families of the store's RocksDB instance. */
+public enum Family {
+    DEFAULT("default"),
+    /** topic 0x00 messageId → commitLogOffset (long), frame size (int); the newest copy wins. */
+    MESSAGE_ID("msgid"),
+    /** topic 0x00 key 0x00 commitLogOffset (long, big-endian) → frame size (int). */
+    MESSAGE_KEY("msgkey"),
+    CHECKPOINT("checkpoint"),
+    TOPICS("topics"),
+    GROUPS("groups"),
+    CONSUMER_STATE("consumer_state");
+
+    private final String columnFamilyName;
+
+    Family(String columnFamilyName) {
+        this.columnFamilyName = columnFamilyName;
+    }
+
+    byte[] nameBytes() {
+        return columnFamilyName.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sluice.store.kv;
+
+import dev.sluice.store.KeyValueStore;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * {@link KeyValueStore} on the store's RocksDB column families. Writes reach the WAL before
+ * returning (surviving kill -9); with {@code sync} they are also fsynced (surviving power loss).
+ * Thread-safe.
+ */
+public final class RocksKeyValueStore implements KeyValueStore {
+
+    private final RocksStore rocks;
+    private final boolean sync;
+
+    public RocksKeyValueStore(RocksStore rocks, boolean sync) {
+        this.rocks = rocks;
+        this.sync = sync;
+    }
+
+    private static Family family(Space space) {
+        return switch (space) {
+            case TOPICS -> Family.TOPICS;
+            case GROUPS -> Family.GROUPS;
+            case CONSUMER_STATE -> Family.CONSUMER_STATE;
+        };
+    }
+
+    @Override
+    public byte[] get(Space space, byte[] key) {
+        return rocks.get(family(space), key);
+    }
+
+    @Override
+    public void put(Space space, byte[] key, byte[] value) {
+        rocks.put(family(space), key, value, sync);
+    }
+
+    @Override
+    public void delete(Space space, byte[] key) {
+        rocks.delete(family(space), key, sync);
+    }
+
+    @Override
+    public void write(Batch batch) {
+        if (!(batch instanceof CollectedBatch collected)) {
+            throw new IllegalArgumentException("batch was not made by this store's newBatch()");
+        }
+        rocks.write(collected::applyTo, sync);
+    }
+
+    @Override
+    public void scan(Space space, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        rocks.scan(family(space), prefix, false, (key, value) -> {
+            visitor.accept(key, value);
+            return true;
+        });
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new CollectedBatch();
+    }
+
+    /** Collects operations in plain Java so an abandoned batch holds no native memory. */
+    private final class CollectedBatch implements Batch {
+
+        private record Operation(Space space, byte[] key, byte[] value) {
+        }
+
+        private final List<Operation> operations = new ArrayList<>();
+
+        @Override
+        public Batch put(Space space, byte[] key, byte[] value) {
+            operations.add(new Operation(space, key.clone(), value.clone()));
+            return this;
+        }
+
+        @Override
+        public Batch delete(Space space, byte[] key) {
+            operations.add(new Operation(space, key.clone(), null));
+            return this;
+        }
+
+        void applyTo(WriteBatch batch) throws RocksDBException {
+            for (Operation op : operations) {
+                if (op.value() == null) {
+                    batch.delete(rocks.handle(family(op.space())), op.key());
+                } else {
+                    batch.put(rocks.handle(family(op.space())), op.key(), op.value());
+                }
+            }
+        }
+    }
+}

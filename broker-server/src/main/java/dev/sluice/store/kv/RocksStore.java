@@ -1,0 +1,239 @@
+package dev.sluice.store.kv;
+
+import dev.sluice.store.StoreException;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The store's one RocksDB instance under {@code <dataDir>/rocksdb}, one column family per
+ * {@link Family}. Every write goes through the WAL. Thread-safe: a read/write lock keeps calls
+ * out of the native library once {@link #close()} has started, which would otherwise crash the JVM.
+ */
+public final class RocksStore implements AutoCloseable {
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions familyOptions;
+    private final List<ColumnFamilyHandle> allHandles;
+    private final Map<Family, ColumnFamilyHandle> handles;
+    private final WriteOptions asyncWrites = new WriteOptions();
+    private final WriteOptions syncWrites = new WriteOptions().setSync(true);
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private RocksStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
+                       List<ColumnFamilyHandle> allHandles, Map<Family, ColumnFamilyHandle> handles) {
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.familyOptions = familyOptions;
+        this.allHandles = allHandles;
+        this.handles = handles;
+    }
+
+    public static RocksStore open(Path dir) {
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+        try {
+            Files.createDirectories(dir);
+            List<byte[]> names = new ArrayList<>(existingFamilies(dir));
+            for (Family family : Family.values()) {
+                if (names.stream().noneMatch(n -> Arrays.equals(n, family.nameBytes()))) {
+                    names.add(family.nameBytes());
+                }
+            }
+            List<ColumnFamilyDescriptor> descriptors = names.stream()
+                    .map(n -> new ColumnFamilyDescriptor(n, familyOptions)).toList();
+            List<ColumnFamilyHandle> allHandles = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
+            Map<Family, ColumnFamilyHandle> handles = new EnumMap<>(Family.class);
+            for (Family family : Family.values()) {
+                for (int i = 0; i < names.size(); i++) {
+                    if (Arrays.equals(names.get(i), family.nameBytes())) {
+                        handles.put(family, allHandles.get(i));
+                    }
+                }
+            }
+            return new RocksStore(db, dbOptions, familyOptions, allHandles, handles);
+        } catch (RocksDBException | java.io.IOException e) {
+            familyOptions.close();
+            dbOptions.close();
+            throw new StoreException(StoreException.Reason.IO_ERROR, "cannot open RocksDB in " + dir, e);
+        }
+    }
+
+    private static List<byte[]> existingFamilies(Path dir) throws RocksDBException {
+        if (!Files.exists(dir.resolve("CURRENT"))) {
+            return List.of();
+        }
+        try (Options options = new Options()) {
+            return RocksDB.listColumnFamilies(options, dir.toString());
+        }
+    }
+
+    public byte[] get(Family family, byte[] key) {
+        return guarded(() -> db.get(handles.get(family), key));
+    }
+
+    public void put(Family family, byte[] key, byte[] value, boolean sync) {
+        guarded(() -> {
+            db.put(handles.get(family), sync ? syncWrites : asyncWrites, key, value);
+            return null;
+        });
+    }
+
+    public void delete(Family family, byte[] key, boolean sync) {
+        guarded(() -> {
+            db.delete(handles.get(family), sync ? syncWrites : asyncWrites, key);
+            return null;
+        });
+    }
+
+    /** Deletes keys in {@code [from, to)}. */
+    public void deleteRange(Family family, byte[] from, byte[] to, boolean sync) {
+        guarded(() -> {
+            db.deleteRange(handles.get(family), sync ? syncWrites : asyncWrites, from, to);
+            return null;
+        });
+    }
+
+    /** Builds a batch with {@link #handle} and writes it atomically, all while the store is open. */
+    public void write(BatchBuilder builder, boolean sync) {
+        guarded(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                builder.fill(batch);
+                if (batch.count() > 0) {
+                    db.write(sync ? syncWrites : asyncWrites, batch);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Fills a batch. */
+    @FunctionalInterface
+    public interface BatchBuilder {
+        void fill(WriteBatch batch) throws RocksDBException;
+    }
+
+    /** Writes a batch built by the caller, who must not outlive the store (the writer thread). */
+    public void write(WriteBatch batch, boolean sync) {
+        if (batch.count() == 0) {
+            return;
+        }
+        guarded(() -> {
+            db.write(sync ? syncWrites : asyncWrites, batch);
+            return null;
+        });
+    }
+
+    public ColumnFamilyHandle handle(Family family) {
+        return handles.get(family);
+    }
+
+    /**
+     * Visits the entries whose keys start with {@code prefix}, ascending or, with {@code reverse},
+     * descending. The visitor returns false to stop.
+     */
+    public void scan(Family family, byte[] prefix, boolean reverse, EntryVisitor visitor) {
+        guarded(() -> {
+            try (RocksIterator it = db.newIterator(handles.get(family))) {
+                if (!reverse) {
+                    it.seek(prefix);
+                } else {
+                    byte[] bound = Keys.prefixUpperBound(prefix);
+                    if (bound == null) {
+                        it.seekToLast();
+                    } else {
+                        // lands on the last key <= bound, which is the bound itself when it exists
+                        it.seekForPrev(bound);
+                        if (it.isValid() && !Keys.startsWith(it.key(), prefix)) {
+                            it.prev();
+                        }
+                    }
+                }
+                while (it.isValid() && Keys.startsWith(it.key(), prefix)) {
+                    if (!visitor.visit(it.key(), it.value())) {
+                        break;
+                    }
+                    if (reverse) {
+                        it.prev();
+                    } else {
+                        it.next();
+                    }
+                }
+                it.status();
+            }
+            return null;
+        });
+    }
+
+    /** Receives one entry of a scan; returns whether to continue. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        boolean visit(byte[] key, byte[] value);
+    }
+
+    @FunctionalInterface
+    private interface RocksCall<T> {
+        T call() throws RocksDBException;
+    }
+
+    private <T> T guarded(RocksCall<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new StoreException(StoreException.Reason.NOT_RUNNING, "the store is closed");
+            }
+            return call.call();
+        } catch (RocksDBException e) {
+            throw new StoreException(StoreException.Reason.IO_ERROR, "RocksDB: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (ColumnFamilyHandle handle : allHandles) {
+                handle.close();
+            }
+            db.close();
+            asyncWrites.close();
+            syncWrites.close();
+            familyOptions.close();
+            dbOptions.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package dev.sluice.store.queue;
+
+import dev.sluice.store.QueueEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * The consume queue of one (topic, queueId): fixed-size entries pointing into the commit log,
+ * in files of a fixed number of entries under {@code <dataDir>/consumequeue/<topic>/<queueId>/}.
+ *
+ * <p>Threading: the store's writer thread owns every mutation ({@link #assignOffset},
+ * {@link #add}, {@link #publish}, truncation, retention); it publishes the end through the
+ * volatile {@link #nextOffset()}, after the entries are written, so readers on any thread need
+ * no lock. The last file is never deleted: its name and length are what remember the next offset.
+ */
+public final class ConsumeQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
+    private static final int ENTRY = QueueEntryFormat.ENTRY_BYTES;
+
+    private final String topic;
+    private final int queueId;
+    private final Path dir;
+    private final int entriesPerSegment;
+    private final ConcurrentSkipListMap<Long, ConsumeQueueSegment> segments = new ConcurrentSkipListMap<>();
+    private volatile long firstOffset;
+    private volatile long nextOffset;
+    private volatile boolean deleted;
+    /** Writer thread only: the next offset to hand out, ahead of {@link #nextOffset} during a batch. */
+    private long assignedNext;
+    /** Writer thread only: entries added in this batch, written by {@link #publish}. */
+    private ByteBuffer pending = ByteBuffer.allocate(64 * ENTRY);
+
+    private ConsumeQueue(String topic, int queueId, Path dir, int entriesPerSegment) {
+        this.topic = topic;
+        this.queueId = queueId;
+        this.dir = dir;
+        this.entriesPerSegment = entriesPerSegment;
+    }
+
+    static ConsumeQueue create(String topic, int queueId, Path dir, int entriesPerSegment) {
+        return new ConsumeQueue(topic, queueId, dir, entriesPerSegment);
+    }
+
+    /** Opens the files in {@code dir}; entries pointing below {@code commitLogMinOffset} are already gone. */
+    static ConsumeQueue load(String topic, int queueId, Path dir, int entriesPerSegment, long commitLogMinOffset)
+            throws IOException {
+        ConsumeQueue queue = new ConsumeQueue(topic, queueId, dir, entriesPerSegment);
+        List<Long> bases;
+        try (Stream<Path> files = Files.list(dir)) {
+            bases = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{20}"))
+                    .map(Long::parseLong).sorted().toList();
+        }
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            long capacity = i + 1 < bases.size() ? bases.get(i + 1) - base : entriesPerSegment;
+            queue.segments.put(base, ConsumeQueueSegment.open(dir, base, capacity));
+        }
+        if (!queue.segments.isEmpty()) {
+            ConsumeQueueSegment last = queue.segments.lastEntry().getValue();
+            long lastCount = last.entryCount();
+            if (lastCount > entriesPerSegment) {
+                // written with a larger segment setting: treat that file as full
+                last.close();
+                queue.segments.put(last.baseOffset(), ConsumeQueueSegment.open(dir, last.baseOffset(), lastCount));
+            }
+            queue.firstOffset = queue.segments.firstKey();
+            queue.nextOffset = last.baseOffset() + lastCount;
+            queue.assignedNext = queue.nextOffset;
+            queue.advanceFirstOffset(commitLogMinOffset);
+        }
+        return queue;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int queueId() {
+        return queueId;
+    }
+
+    public long firstOffset() {
+        return firstOffset;
+    }
+
+    /** Offset after the last readable entry. */
+    public long nextOffset() {
+        return nextOffset;
+    }
+
+    /** Writer thread: the offset the next {@link #add} must use (or exceed, leaving holes). */
+    public long pendingNextOffset() {
+        return nextOffset + pending.position() / ENTRY;
+    }
+
+    /** Writer thread: hands out the next queue offset. */
+    public long assignOffset() {
+        return assignedNext++;
+    }
+
+    /**
+     * Writer thread: adds the entry for {@code queueOffset} to the batch. Offsets must arrive in
+     * order; a gap (recovery found no record for some offsets) is filled with holes.
+     */
+    public void add(long queueOffset, long commitLogOffset, int size, int tagHash, long storeTimestamp) {
+        long expected = pendingNextOffset();
+        if (queueOffset < expected) {
+            throw new IllegalStateException(topic + "/" + queueId + ": offset " + queueOffset + " already has an entry");
+        }
+        if (queueOffset > expected) {
+            LOG.error("Consume queue {}/{}: no record for offsets {}..{}, leaving holes", topic, queueId, expected,
+                    queueOffset - 1);
+        }
+        ensurePending((int) (queueOffset - expected + 1) * ENTRY);
+        for (long hole = expected; hole < queueOffset; hole++) {
+            QueueEntryFormat.put(pending, 0, 0, 0, 0);
+        }
+        QueueEntryFormat.put(pending, commitLogOffset, size, tagHash, storeTimestamp);
+        assignedNext = Math.max(assignedNext, queueOffset + 1);
+    }
+
+    private void ensurePending(int bytes) {
+        if (pending.remaining() < bytes) {
+            ByteBuffer larger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + bytes));
+            pending.flip();
+            larger.put(pending);
+            pending = larger;
+        }
+    }
+
+    /**
+     * Writer thread: writes the batch's entries and publishes them to readers.
+     *
+     * @return whether there was anything to publish
+     */
+    public boolean publish() throws IOException {
+        if (pending.position() == 0) {
+            return false;
+        }
+        pending.flip();
+        long offset = nextOffset;
+        try {
+            while (pending.hasRemaining()) {
+                ConsumeQueueSegment segment = segmentForWrite(offset);
+                int count = (int) Math.min(pending.remaining() / ENTRY, segment.endOffset() - offset);
+                ByteBuffer slice = pending.slice(pending.position(), count * ENTRY);
+                segment.write(slice, offset);
+                pending.position(pending.position() + count * ENTRY);
+                offset += count;
+            }
+        } finally {
+            pending.clear();
+        }
+        nextOffset = offset;
+        return true;
+    }
+
+    private ConsumeQueueSegment segmentForWrite(long offset) throws IOException {
+        Map.Entry<Long, ConsumeQueueSegment> last = segments.lastEntry();
+        if (last != null && offset < last.getValue().endOffset()) {
+            return last.getValue();
+        }
+        Files.createDirectories(dir);
+        long base = last == null ? offset : last.getValue().endOffset();
+        ConsumeQueueSegment segment = ConsumeQueueSegment.open(dir, base, entriesPerSegment);
+        segments.put(base, segment);
+        return segment;
+    }
+
+    /** Up to {@code max} entries from {@code fromOffset} (raised to the first offset); holes are skipped. */
+    public List<QueueEntry> read(long fromOffset, int max) {
+        while (true) {
+            long start = Math.max(fromOffset, firstOffset);
+            long end = start + Math.min(max, nextOffset - start);
+            if (max <= 0 || start >= end) {
+                return List.of();
+            }
+            List<QueueEntry> entries = readRange(start, end);
+            if (entries != null) {
+                return entries;
+            }
+            if (deleted) {
+                return List.of();
+            }
+            // retention deleted the file under us and has moved firstOffset: read from there
+        }
+    }
+
+    /** @return null when a file was deleted during the read */
+    private List<QueueEntry> readRange(long start, long end) {
+        List<QueueEntry> entries = new ArrayList<>((int) (end - start));
+        long offset = start;
+        try {
+            while (offset < end) {
+                Map.Entry<Long, ConsumeQueueSegment> found = segments.floorEntry(offset);
+                if (found == null) {
+                    return null;
+                }
+                ConsumeQueueSegment segment = found.getValue();
+                long upTo = Math.min(end, segment.endOffset());
+                ByteBuffer bytes = ByteBuffer.allocate((int) (upTo - offset) * ENTRY);
+                if (!segment.read(bytes, offset)) {
+                    return null;
+                }
+                bytes.clear();
+                for (long o = offset; o < upTo; o++) {
+                    QueueEntry entry = QueueEntryFormat.get(bytes, o);
+                    if (entry != null) {
+                        entries.add(entry);
+                    }
+                }
+                offset = upTo;
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return entries;
+    }
+
+    /** The entry at {@code queueOffset}, or null for a hole or an offset outside the queue. */
+    public QueueEntry entryAt(long queueOffset) {
+        if (queueOffset < firstOffset || queueOffset >= nextOffset) {
+            return null;
+        }
+        List<QueueEntry> one = read(queueOffset, 1);
+        return one.isEmpty() || one.get(0).queueOffset() != queueOffset ? null : one.get(0);
+    }
+
+    /**
+     * Recovery, writer thread: drops trailing entries that point at or beyond
+     * {@code commitLogOffset}, and trailing holes.
+     */
+    public void truncateFrom(long commitLogOffset) throws IOException {
+        long newNext = nextOffset;
+        long floor = segments.isEmpty() ? newNext : segments.firstKey();
+        while (newNext > floor) {
+            ByteBuffer raw = ByteBuffer.allocate(ENTRY);
+            segments.floorEntry(newNext - 1).getValue().read(raw, newNext - 1);
+            raw.clear();
+            long entryOffset = raw.getLong();
+            int size = raw.getInt();
+            if (size != 0 && entryOffset < commitLogOffset) {
+                break;
+            }
+            newNext--;
+        }
+        if (newNext == nextOffset) {
+            return;
+        }
+        LOG.info("Consume queue {}/{}: dropping offsets {}..{} past the end of the commit log", topic, queueId,
+                newNext, nextOffset - 1);
+        truncateTo(newNext);
+    }
+
+    private void truncateTo(long offset) throws IOException {
+        for (ConsumeQueueSegment segment : List.copyOf(segments.descendingMap().values())) {
+            if (segment.baseOffset() < offset || segment.baseOffset() == segments.firstKey()) {
+                segment.truncate(offset);
+                break;
+            }
+            segments.remove(segment.baseOffset());
+            segment.delete();
+        }
+        nextOffset = offset;
+        assignedNext = offset;
+        firstOffset = Math.min(firstOffset, offset);
+    }
+
+    /**
+     * Retention, writer thread: moves the first offset past entries pointing below
+     * {@code commitLogOffset} and deletes files that lie entirely below it (never the last).
+     */
+    public void advanceFirstOffset(long commitLogOffset) throws IOException {
+        long low = firstOffset;
+        long high = nextOffset;
+        // entries point into the commit log in increasing order, so binary search applies
+        while (low < high) {
+            long mid = (low + high) >>> 1;
+            ByteBuffer raw = ByteBuffer.allocate(ENTRY);
+            segments.floorEntry(mid).getValue().read(raw, mid);
+            if (raw.getLong(0) < commitLogOffset) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        firstOffset = low;
+        Long lastBase = segments.isEmpty() ? null : segments.lastKey();
+        for (ConsumeQueueSegment segment : List.copyOf(segments.values())) {
+            if (segment.endOffset() > low || segment.baseOffset() == lastBase) {
+                break;
+            }
+            segments.remove(segment.baseOffset());
+            segment.delete();
+        }
+    }
+
+    /** Flusher thread: forces every file written since the last call. */
+    public void forceDirty() throws IOException {
+        for (ConsumeQueueSegment segment : segments.values()) {
+            segment.forceIfDirty();
+        }
+    }
+
+    void close() throws IOException {
+        for (ConsumeQueueSegment segment : segments.values()) {
+            segment.close();
+        }
+    }
+
+    /** Writer thread: deletes every file of this queue; readers then see an empty queue. */
+    void delete() throws IOException {
+        deleted = true;
+        for (ConsumeQueueSegment segment : segments.values()) {
+            segment.delete();
+        }
+        segments.clear();
+        Files.deleteIfExists(dir);
+    }
+}

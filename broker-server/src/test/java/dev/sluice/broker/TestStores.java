@@ -1,0 +1,18 @@
+package dev.sluice.broker;
+
+import dev.sluice.store.LogStore;
+import dev.sluice.store.StoreConfig;
+import java.nio.file.Path;
+
+/** Real stores in a test's temp dir, with small segments so tests stay light. */
+public final class TestStores {
+
+    private TestStores() {
+    }
+
+    public static LogStore open(Path dir) {
+        StoreConfig d = StoreConfig.defaults(dir);
+        return LogStore.open(new StoreConfig(dir, 1 << 20, d.flushPolicy(), d.asyncFlushInterval(), d.retention(),
+                d.diskSoftWatermark(), d.diskHardWatermark(), 1000));
+    }
+}
