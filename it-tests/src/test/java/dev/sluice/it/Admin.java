@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Runs {@code bin/sluice admin --server <address> …} as a separate process, the way an operator
@@ -17,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 final class Admin {
 
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** A short-lived CLI: start fast rather than run fast (the shared test machine is slow to start JVMs). */
+    private static final String CLI_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m";
+    private static final Pattern COLUMN_GAP = Pattern.compile("\\s{2,}");
 
     private final SluiceInstallation installation;
     private final String server;
@@ -37,6 +43,37 @@ final class Admin {
             return stdout + stderr;
         }
 
+        /**
+         * The rows of the table the command printed (header line first, columns separated by two or
+         * more spaces), each as column name to cell; lines after the table are ignored.
+         */
+        List<Map<String, String>> table() {
+            List<String> lines = stdout.lines().toList();
+            if (lines.isEmpty()) {
+                throw new AssertionError("no table printed: " + this);
+            }
+            String[] header = COLUMN_GAP.split(lines.get(0).strip());
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = COLUMN_GAP.split(line.strip());
+                if (cells.length != header.length) {
+                    break;
+                }
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < header.length; i++) {
+                    row.put(header[i], cells[i]);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+
+        /** The table row whose NAME column is {@code name}. */
+        Map<String, String> row(String name) {
+            return table().stream().filter(r -> name.equals(r.get("NAME"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row named " + name + " in: " + this));
+        }
+
         @Override
         public String toString() {
             return String.join(" ", command) + "\n  exit " + exitCode + "\n  stdout: " + stdout
@@ -52,7 +89,9 @@ final class Admin {
         runs++;
         Path out = workDir.resolve("admin-" + runs + ".out");
         Path err = workDir.resolve("admin-" + runs + ".err");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SLUICE_JAVA_OPTS", CLI_JAVA_OPTS);
+        Process process = builder
                 .directory(installation.home().toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

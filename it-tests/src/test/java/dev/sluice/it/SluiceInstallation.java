@@ -12,6 +12,7 @@ record SluiceInstallation(Path home, Path launcher) {
 
     static final String HOME_PROPERTY = "sluice.home";
     private static final Path PACKAGED_JAR = Path.of("broker-server", "target", "sluice-broker-server.jar");
+    private static final Path PACKAGED_LIBS = Path.of("broker-server", "target", "lib");
 
     static SluiceInstallation locate() {
         String configured = System.getProperty(HOME_PROPERTY);
@@ -28,9 +29,10 @@ record SluiceInstallation(Path home, Path launcher) {
             throw new IllegalStateException(launcher + " is not executable (chmod +x it)");
         }
         Path jar = home.resolve(PACKAGED_JAR);
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no packaged server at " + jar
-                    + ": build it first, e.g. ./mvnw -q -DskipTests package (the reactor packages"
+        Path libs = home.resolve(PACKAGED_LIBS);
+        if (!Files.isRegularFile(jar) || !Files.isDirectory(libs)) {
+            throw new IllegalStateException("no packaged server at " + jar + " (with its dependencies in " + libs
+                    + "): build it first, e.g. ./mvnw -q -DskipTests package (the reactor packages"
                     + " broker-server before it-tests)");
         }
         return new SluiceInstallation(home, launcher);

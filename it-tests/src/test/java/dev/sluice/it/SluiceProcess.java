@@ -157,6 +157,7 @@ final class SluiceProcess implements AutoCloseable {
     private void launch(int requestedGrpcPort, int requestedHttpPort) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 installation.launcher().toString(), "standalone",
+                "--host", "127.0.0.1",
                 "--data-dir", dataDir.toString(),
                 "--grpc-port", Integer.toString(requestedGrpcPort),
                 "--http-port", Integer.toString(requestedHttpPort)));
