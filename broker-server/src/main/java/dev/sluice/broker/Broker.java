@@ -30,6 +30,12 @@ public interface Broker extends AutoCloseable {
 
     List<TopicConfig> topics();
 
+    /**
+     * The topic a client is about to use; creates it as NORMAL when auto-creation is on,
+     * otherwise TOPIC_NOT_FOUND naming the command that creates it.
+     */
+    TopicConfig topicForUse(String name);
+
     GroupConfig createGroup(GroupConfig group);
 
     GroupConfig updateGroup(GroupConfig group);

@@ -148,6 +148,11 @@ public final class LocalBroker implements Broker {
         return admission.append(placed, LocalBroker::translate);
     }
 
+    @Override
+    public TopicConfig topicForUse(String name) {
+        return topicForSend(name, MessageKind.NORMAL);
+    }
+
     private TopicConfig topicForSend(String name, MessageKind kind) {
         Optional<TopicConfig> topic = topics.get(name);
         if (topic.isPresent()) {

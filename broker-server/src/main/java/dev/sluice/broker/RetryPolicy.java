@@ -12,6 +12,10 @@ import java.util.List;
  */
 public record RetryPolicy(Duration initial, double multiplier, Duration max, List<Duration> customized) {
 
+    // declared before the policies below: their construction validates against these
+    public static final Duration LONGEST_BACKOFF = Duration.ofHours(24);
+    public static final int MAX_CUSTOMIZED_STEPS = 64;
+
     /** Whole seconds by default: the Node client reads only the seconds of these durations. */
     public static final RetryPolicy DEFAULT = exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60));
 
@@ -21,9 +25,6 @@ public record RetryPolicy(Duration initial, double multiplier, Duration max, Lis
             Duration.ofMinutes(3), Duration.ofMinutes(4), Duration.ofMinutes(5), Duration.ofMinutes(6),
             Duration.ofMinutes(7), Duration.ofMinutes(8), Duration.ofMinutes(9), Duration.ofMinutes(10),
             Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2)));
-
-    public static final Duration LONGEST_BACKOFF = Duration.ofHours(24);
-    public static final int MAX_CUSTOMIZED_STEPS = 64;
 
     public RetryPolicy {
         customized = List.copyOf(customized == null ? List.of() : customized);

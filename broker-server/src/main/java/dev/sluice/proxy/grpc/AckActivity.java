@@ -10,7 +10,10 @@ import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationRequest;
 import dev.sluice.proto.rmq.v2.ChangeInvisibleDurationResponse;
 import dev.sluice.proto.rmq.v2.Code;
 import dev.sluice.proto.rmq.v2.Status;
+import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueRequest;
+import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * AckMessage and ChangeInvisibleDuration (which is also the push consumer's nack). Both answer
@@ -66,12 +69,26 @@ final class AckActivity {
             throw new ProtocolException(Code.ILLEGAL_INVISIBLE_TIME, "invisible_duration is required");
         }
         Duration duration = ProtoTime.duration(request.getInvisibleDuration());
+        // suspend: the consumer wants more time, not a retry, so the attempt is not counted
         String handle = broker.changeInvisibleDuration(request.getGroup().getName(), request.getTopic().getName(),
-                request.getReceiptHandle(), duration);
+                request.getReceiptHandle(), duration, request.hasSuspend() && request.getSuspend());
         return ChangeInvisibleDurationResponse.newBuilder()
                 .setStatus(StatusMapper.ok())
                 .setReceiptHandle(handle)
                 .build();
+    }
+
+    /** The consumer gave up on a message (FIFO, after its local retries): it moves to the group's DLQ. */
+    CompletableFuture<ForwardMessageToDeadLetterQueueResponse> forwardToDeadLetter(
+            ForwardMessageToDeadLetterQueueRequest request) {
+        NameRules.checkGroup(request.getGroup().getName());
+        NameRules.checkTopic(request.getTopic().getName());
+        String reason = "consumer gave up after " + request.getDeliveryAttempt() + " attempts (max "
+                + request.getMaxDeliveryAttempts() + ")";
+        return broker.forwardToDeadLetter(request.getGroup().getName(), request.getTopic().getName(),
+                        request.getReceiptHandle(), reason)
+                .thenApply(done -> ForwardMessageToDeadLetterQueueResponse.newBuilder()
+                        .setStatus(StatusMapper.ok()).build());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.grpc;
 
+import dev.sluice.broker.dlq.DeadLetterProperties;
 import com.google.protobuf.ByteString;
 import dev.sluice.broker.Delivery;
 import dev.sluice.proto.rmq.v2.Digest;
@@ -7,6 +8,7 @@ import dev.sluice.proto.rmq.v2.DigestType;
 import dev.sluice.proto.rmq.v2.Encoding;
 import dev.sluice.proto.rmq.v2.Message;
 import dev.sluice.proto.rmq.v2.Resource;
+import dev.sluice.proto.rmq.v2.DeadLetterQueue;
 import dev.sluice.proto.rmq.v2.SystemProperties;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.StoredMessage;
@@ -92,6 +94,11 @@ final class MessageConverter {
         }
         if (carried.containsKey(TRACE_CONTEXT)) {
             system.setTraceContext(carried.get(TRACE_CONTEXT));
+        }
+        if (carried.containsKey(DeadLetterProperties.ORIGIN_TOPIC)) {
+            system.setDeadLetterQueue(DeadLetterQueue.newBuilder()
+                    .setTopic(carried.get(DeadLetterProperties.ORIGIN_TOPIC))
+                    .setMessageId(record.messageId()));
         }
         return Message.newBuilder()
                 .setTopic(Resource.newBuilder().setResourceNamespace(namespace).setName(record.topic()))

@@ -124,7 +124,7 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
     public void forwardMessageToDeadLetterQueue(ForwardMessageToDeadLetterQueueRequest request,
                                                 StreamObserver<ForwardMessageToDeadLetterQueueResponse> out) {
         unary(out, s -> ForwardMessageToDeadLetterQueueResponse.newBuilder().setStatus(s).build(),
-                client -> notYet("ForwardMessageToDeadLetterQueue (FIFO dead-lettering)", "3"));
+                client -> acks.forwardToDeadLetter(request));
     }
 
     @Override

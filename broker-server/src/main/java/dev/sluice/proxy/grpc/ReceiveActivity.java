@@ -132,7 +132,8 @@ final class ReceiveActivity {
         log.debug("releasing {} deliveries to group {}: {}", deliveries.size(), pop.group(), why);
         for (Delivery delivery : deliveries) {
             try {
-                broker.changeInvisibleDuration(pop.group(), pop.topic(), delivery.receiptHandle(), Duration.ZERO);
+                // suspend: the client never saw the message, so this delivery does not count as an attempt
+                broker.changeInvisibleDuration(pop.group(), pop.topic(), delivery.receiptHandle(), Duration.ZERO, true);
             } catch (RuntimeException e) {
                 log.warn("could not release message {} of group {}; it returns after its invisible time",
                         delivery.message().record().messageId(), pop.group(), e);

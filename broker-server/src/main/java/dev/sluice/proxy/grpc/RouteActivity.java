@@ -1,8 +1,6 @@
 package dev.sluice.proxy.grpc;
 
 import dev.sluice.broker.Broker;
-import dev.sluice.broker.BrokerError;
-import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.GroupConfig;
 import dev.sluice.broker.NameRules;
 import dev.sluice.broker.TopicConfig;
@@ -66,8 +64,7 @@ final class RouteActivity {
 
     private TopicConfig existingTopic(String name) {
         NameRules.checkTopic(name);
-        return broker.topic(name).orElseThrow(() -> new BrokerException(BrokerError.TOPIC_NOT_FOUND,
-                "topic " + name + " does not exist; create it with: sluice admin topic create " + name));
+        return broker.topicForUse(name);
     }
 
     private Assignment assignment(QueryAssignmentRequest request, TopicConfig topic, int queueId) {

@@ -5,6 +5,7 @@ import dev.sluice.broker.GroupConfig;
 import dev.sluice.broker.RetryPolicy;
 import dev.sluice.proto.rmq.v2.ClientType;
 import dev.sluice.proto.rmq.v2.Code;
+import dev.sluice.proto.rmq.v2.CustomizedBackoff;
 import dev.sluice.proto.rmq.v2.ExponentialBackoff;
 import dev.sluice.proto.rmq.v2.Metric;
 import dev.sluice.proto.rmq.v2.Publishing;
@@ -76,9 +77,14 @@ final class SettingsComposer {
      */
     private static dev.sluice.proto.rmq.v2.RetryPolicy consumerBackoff(GroupConfig group) {
         RetryPolicy retry = group.retryPolicy();
-        return dev.sluice.proto.rmq.v2.RetryPolicy.newBuilder()
-                .setMaxAttempts(group.maxDeliveryAttempts())
-                .setExponentialBackoff(ExponentialBackoff.newBuilder()
+        dev.sluice.proto.rmq.v2.RetryPolicy.Builder policy = dev.sluice.proto.rmq.v2.RetryPolicy.newBuilder()
+                .setMaxAttempts(group.maxDeliveryAttempts());
+        if (retry.isCustomized()) {
+            CustomizedBackoff.Builder steps = CustomizedBackoff.newBuilder();
+            retry.customized().forEach(step -> steps.addNext(ProtoTime.duration(wholeSecondsUp(step))));
+            return policy.setCustomizedBackoff(steps).build();
+        }
+        return policy.setExponentialBackoff(ExponentialBackoff.newBuilder()
                         .setInitial(ProtoTime.duration(wholeSecondsUp(retry.initial())))
                         .setMax(ProtoTime.duration(wholeSecondsUp(retry.max())))
                         .setMultiplier((float) retry.multiplier()))

@@ -67,6 +67,7 @@ public final class StatusMapper {
             case GROUP_NOT_FOUND -> Code.CONSUMER_GROUP_NOT_FOUND;
             case MESSAGE_TYPE_MISMATCH -> Code.MESSAGE_PROPERTY_CONFLICT_WITH_TYPE;
             case INVALID_RECEIPT_HANDLE -> Code.INVALID_RECEIPT_HANDLE;
+            case MESSAGE_NOT_FOUND -> Code.MESSAGE_NOT_FOUND;
             // the only code that makes a producer back off instead of retrying at once
             case BUSY -> Code.TOO_MANY_REQUESTS;
             case INTERNAL -> Code.INTERNAL_SERVER_ERROR;

@@ -12,7 +12,9 @@ public enum Family {
     CHECKPOINT("checkpoint"),
     TOPICS("topics"),
     GROUPS("groups"),
-    CONSUMER_STATE("consumer_state");
+    CONSUMER_STATE("consumer_state"),
+    DELIVERY_HISTORY("delivery_history"),
+    REDRIVES("redrives");
 
     private final String columnFamilyName;
 

@@ -28,6 +28,8 @@ public final class RocksKeyValueStore implements KeyValueStore {
             case TOPICS -> Family.TOPICS;
             case GROUPS -> Family.GROUPS;
             case CONSUMER_STATE -> Family.CONSUMER_STATE;
+            case DELIVERY_HISTORY -> Family.DELIVERY_HISTORY;
+            case REDRIVES -> Family.REDRIVES;
         };
     }
 

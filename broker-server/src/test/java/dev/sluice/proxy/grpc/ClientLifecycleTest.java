@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.proto.rmq.v2.ClientType;
 import dev.sluice.proto.rmq.v2.Code;
 import dev.sluice.proto.rmq.v2.EndTransactionRequest;
-import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueRequest;
 import dev.sluice.proto.rmq.v2.HeartbeatRequest;
 import dev.sluice.proto.rmq.v2.NotifyClientTerminationRequest;
 import dev.sluice.proto.rmq.v2.RecallMessageRequest;
@@ -66,13 +65,9 @@ class ClientLifecycleTest {
 
     @Test
     void featuresOfLaterIssuesAnswerNotImplementedInBand() {
-        Status forward = proxy.stub().forwardMessageToDeadLetterQueue(
-                ForwardMessageToDeadLetterQueueRequest.getDefaultInstance()).getStatus();
         Status end = proxy.stub().endTransaction(EndTransactionRequest.getDefaultInstance()).getStatus();
         Status recall = proxy.stub().recallMessage(RecallMessageRequest.getDefaultInstance()).getStatus();
 
-        assertThat(forward.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
-        assertThat(forward.getMessage()).contains("issue 3");
         assertThat(end.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
         assertThat(recall.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
     }

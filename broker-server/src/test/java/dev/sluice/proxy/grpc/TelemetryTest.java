@@ -85,7 +85,7 @@ class TelemetryTest {
     @Test
     void pushConsumerGetsTheGroupsPolicyAndReceiveSettings() throws Exception {
         proxy.broker.createGroup(new GroupConfig("sequencers", true, 7,
-                new RetryPolicy(Duration.ofSeconds(2), 3.0, Duration.ofSeconds(90))));
+                RetryPolicy.exponential(Duration.ofSeconds(2), 3.0, Duration.ofSeconds(90))));
         RecordingObserver<TelemetryCommand> answers = new RecordingObserver<>();
         StreamObserver<TelemetryCommand> stream = proxy.asyncStub(ProxyHarness.CLIENT_ID).telemetry(answers);
 
