@@ -13,7 +13,11 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class ClientSessions {
 
+    /** How long a terminated client id is remembered; ids are unique per client instance. */
+    private static final long TERMINATED_MEMORY_MILLIS = 10 * 60 * 1000;
+
     private final ConcurrentMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Long> terminatedAt = new ConcurrentHashMap<>();
 
     public void streamOpened(String clientId) {
         sessions.compute(clientId, (id, s) -> s == null
@@ -47,6 +51,18 @@ public final class ClientSessions {
     /** The client announced it is shutting down: forget it whatever streams are still open. */
     public void terminate(String clientId) {
         sessions.remove(clientId);
+        long now = System.currentTimeMillis();
+        terminatedAt.values().removeIf(at -> now - at > TERMINATED_MEMORY_MILLIS);
+        terminatedAt.put(clientId, now);
+    }
+
+    /**
+     * True when the client announced its termination. The Java client can reopen a Telemetry
+     * stream after that (a reconnect it scheduled before closing); its shutdown then waits for
+     * that stream forever unless the server ends it.
+     */
+    public boolean terminated(String clientId) {
+        return terminatedAt.containsKey(clientId);
     }
 
     public Optional<ClientSession> session(String clientId) {

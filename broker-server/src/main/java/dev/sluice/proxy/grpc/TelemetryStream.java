@@ -68,6 +68,11 @@ final class TelemetryStream implements StreamObserver<TelemetryCommand> {
         }
         sessions.updateSettings(clientId, settings);
         out.onNext(TelemetryCommand.newBuilder().setStatus(StatusMapper.ok()).setSettings(answer).build());
+        if (sessions.terminated(clientId)) {
+            log.debug("client {} reopened telemetry after terminating; ending the stream so it can shut down", clientId);
+            end();
+            out.onCompleted();
+        }
     }
 
     @Override

@@ -64,6 +64,21 @@ class ClientLifecycleTest {
     }
 
     @Test
+    void telemetryReopenedAfterTerminationIsAnsweredThenEnded() throws Exception {
+        proxy.stub().notifyClientTermination(NotifyClientTerminationRequest.newBuilder()
+                .setGroup(ProxyHarness.resource("workers")).build());
+        RecordingObserver<TelemetryCommand> answers = new RecordingObserver<>();
+        StreamObserver<TelemetryCommand> stream = proxy.asyncStub(ProxyHarness.CLIENT_ID).telemetry(answers);
+
+        stream.onNext(TelemetryCommand.newBuilder()
+                .setSettings(TelemetryTest.consumerSettings(ClientType.SIMPLE_CONSUMER, "workers")).build());
+
+        assertThat(answers.next().getStatus().getCode()).isEqualTo(Code.OK);
+        answers.closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        stream.onCompleted();
+    }
+
+    @Test
     void featuresOfLaterIssuesAnswerNotImplementedInBand() {
         Status end = proxy.stub().endTransaction(EndTransactionRequest.getDefaultInstance()).getStatus();
         Status recall = proxy.stub().recallMessage(RecallMessageRequest.getDefaultInstance()).getStatus();
