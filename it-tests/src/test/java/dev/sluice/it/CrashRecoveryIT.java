@@ -211,9 +211,7 @@ class CrashRecoveryIT {
 
     private SluiceProcess startWithTopic(int queues) throws Exception {
         SluiceProcess server = sluice.start("--flush-policy", "SYNC");
-        Admin admin = sluice.admin(server);
-        admin.createTopic(TOPIC, "NORMAL", queues);
-        admin.createGroup(GROUP);
+        sluice.admin(server).createTopic(TOPIC, "NORMAL", queues);
         return server;
     }
 
