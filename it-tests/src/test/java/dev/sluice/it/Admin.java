@@ -122,8 +122,4 @@ final class Admin {
     void createTopic(String name, String type, int queues) throws IOException, InterruptedException {
         ok("topic", "create", name, "--type", type, "--queues", Integer.toString(queues));
     }
-
-    void createGroup(String name) throws IOException, InterruptedException {
-        ok("group", "create", name);
-    }
 }

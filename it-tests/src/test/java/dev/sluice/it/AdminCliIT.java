@@ -94,7 +94,7 @@ class AdminCliIT {
         SluiceProcess server = sluice.start();
         Admin admin = sluice.admin(server);
         admin.createTopic("parcels", "NORMAL", 2);
-        admin.createGroup("parcel-scanners");
+        admin.ok("group", "create", "parcel-scanners");
         int messages = 25;
 
         try (Clients clients = new Clients(server.grpcEndpoint())) {

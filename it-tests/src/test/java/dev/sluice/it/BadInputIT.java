@@ -71,7 +71,6 @@ class BadInputIT {
         Admin admin = sluice.admin(server);
         admin.createTopic(NORMAL_TOPIC, "NORMAL", 2);
         admin.createTopic(FIFO_TOPIC, "FIFO", 2);
-        admin.createGroup(GROUP);
 
         try (Clients clients = new Clients(server.grpcEndpoint())) {
             Producer producer = clients.producer(NORMAL_TOPIC, FIFO_TOPIC);
@@ -126,9 +125,7 @@ class BadInputIT {
     @Test
     void invisibleDurationOutsideTenSecondsToTwelveHoursIsIllegalInvisibleTime() throws Exception {
         SluiceProcess server = sluice.start();
-        Admin admin = sluice.admin(server);
-        admin.createTopic(NORMAL_TOPIC, "NORMAL", 2);
-        admin.createGroup(GROUP);
+        sluice.admin(server).createTopic(NORMAL_TOPIC, "NORMAL", 2);
 
         try (Clients clients = new Clients(server.grpcEndpoint())) {
             SimpleConsumer consumer = clients.simpleConsumer(GROUP, NORMAL_TOPIC, FilterExpression.SUB_ALL,

@@ -104,9 +104,7 @@ class RedeliveryIT {
 
     private Clients startWithTopic() throws Exception {
         SluiceProcess server = sluice.start();
-        Admin admin = sluice.admin(server);
-        admin.createTopic(TOPIC, "NORMAL", 2);
-        admin.createGroup(GROUP);
+        sluice.admin(server).createTopic(TOPIC, "NORMAL", 2);
         return new Clients(server.grpcEndpoint());
     }
 
