@@ -4,7 +4,6 @@ import dev.sluice.proto.admin.v1.TopicType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import picocli.CommandLine.Command;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "backlog", mixinStandardHelpOptions = true,
         description = "Write M messages unconsumed, then consume all from a new group: write/read rate, server RSS.")
-public final class BacklogScenario implements Scenario, Callable<Integer> {
+public final class BacklogScenario implements Scenario {
 
     @Mixin
     CommonOptions common;
@@ -51,12 +50,6 @@ public final class BacklogScenario implements Scenario, Callable<Integer> {
     @Override
     public CommonOptions common() {
         return common;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        new Runner(System.out).run(this);
-        return 0;
     }
 
     @Override

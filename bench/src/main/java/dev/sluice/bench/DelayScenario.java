@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.rocketmq.client.apis.ClientException;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "delay", mixinStandardHelpOptions = true,
         description = "Lateness of scheduled messages (delivery timestamp) due over the next seconds, at a fixed rate.")
-public final class DelayScenario implements Scenario, Callable<Integer> {
+public final class DelayScenario implements Scenario {
 
     /** Admin answers that mean "this server does not do scheduled topics", not "the run failed". */
     private static final Set<Status.Code> REFUSALS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
@@ -58,12 +57,6 @@ public final class DelayScenario implements Scenario, Callable<Integer> {
     @Override
     public CommonOptions common() {
         return common;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        new Runner(System.out).run(this);
-        return 0;
     }
 
     @Override

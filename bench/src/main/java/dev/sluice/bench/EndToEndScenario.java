@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.rocketmq.client.apis.producer.Producer;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
         description = "End-to-end latency at a fixed send rate with a consumer; lost and duplicate counts.")
-public final class EndToEndScenario implements Scenario, Callable<Integer> {
+public final class EndToEndScenario implements Scenario {
 
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,12 +45,6 @@ public final class EndToEndScenario implements Scenario, Callable<Integer> {
     @Override
     public CommonOptions common() {
         return common;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        new Runner(System.out).run(this);
-        return 0;
     }
 
     @Override

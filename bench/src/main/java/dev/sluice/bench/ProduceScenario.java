@@ -3,7 +3,6 @@ package dev.sluice.bench;
 import dev.sluice.proto.admin.v1.TopicType;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Send throughput and send latency: N producers × a window of async sends, or a fixed rate. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Throughput and send latency percentiles of async sends (warm-up, then measure).")
-public final class ProduceScenario implements Scenario, Callable<Integer> {
+public final class ProduceScenario implements Scenario {
 
     @Mixin
     CommonOptions common;
@@ -35,12 +34,6 @@ public final class ProduceScenario implements Scenario, Callable<Integer> {
     @Override
     public CommonOptions common() {
         return common;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        new Runner(System.out).run(this);
-        return 0;
     }
 
     @Override

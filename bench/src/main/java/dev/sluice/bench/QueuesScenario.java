@@ -4,7 +4,6 @@ import dev.sluice.proto.admin.v1.TopicType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "queues", mixinStandardHelpOptions = true,
         description = "Throughput with sends spread over many queues (created via the admin API) relative to 8 queues.")
-public final class QueuesScenario implements Scenario, Callable<Integer> {
+public final class QueuesScenario implements Scenario {
 
     static final int BASELINE_QUEUES = 8;
 
@@ -50,12 +49,6 @@ public final class QueuesScenario implements Scenario, Callable<Integer> {
     @Override
     public CommonOptions common() {
         return common;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        new Runner(System.out).run(this);
-        return 0;
     }
 
     @Override
