@@ -7,6 +7,7 @@ import dev.sluice.proto.admin.v1.QueueLag;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code sluice admin}: topics, consumer groups and lag through a server's admin gRPC API. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Manage topics and consumer groups of a running Sluice.",
-        subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class})
+        subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class,
+                ClusterCommand.class})
 final class AdminCommand implements Runnable {
 
     /** One admin operation; its StatusRuntimeException becomes the command's error message. */
@@ -31,9 +33,17 @@ final class AdminCommand implements Runnable {
             converter = ServerAddressConverter.class, description = "Sluice gRPC address (default ${DEFAULT-VALUE}).")
     String server;
 
+    @Option(names = "--controller", paramLabel = "HOST:PORT", split = ",",
+            description = "Controller API address(es), for cluster commands; any node answers.")
+    List<String> controllers;
+
+    List<String> controllers() {
+        return controllers == null ? List.of() : controllers;
+    }
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, dlq or message");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, dlq, message or cluster");
     }
 
     @Command(name = "consumer-lag", mixinStandardHelpOptions = true,

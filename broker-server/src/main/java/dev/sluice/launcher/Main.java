@@ -2,6 +2,7 @@ package dev.sluice.launcher;
 
 import dev.sluice.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import dev.sluice.controller.ControllerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A message broker that speaks the Apache RocketMQ 5 gRPC protocol.",
-        subcommands = {StandaloneCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StandaloneCommand.class, ControllerCommand.class, AdminCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     static final int EXIT_FAILED = 1;

@@ -40,7 +40,7 @@ public final class ClusterStatusCommand implements Callable<Integer> {
         }
     }
 
-    static void print(ClusterStatus status, PrintWriter out) {
+    public static void print(ClusterStatus status, PrintWriter out) {
         out.printf("Controller nodes (term %d, answered by %s):%n", status.getRaftTerm(), status.getAnsweringNode());
         for (ControllerNode node : status.getNodesList()) {
             out.printf("  %-10s %-22s %s%n", node.getId(), node.getRaftAddress(), node.getLeader() ? "LEADER" : "");
