@@ -294,6 +294,39 @@ class LocalBrokerTest {
     }
 
     @Test
+    void parkedFifoReceiveGetsTheNextMessageOfAGroupAsSoonAsTheHeadIsAcked() {
+        broker.createTopic(new TopicConfig("fifo", MessageKind.FIFO, 1));
+        broker.createGroup(new GroupConfig("g", true, 5, RetryPolicy.DEFAULT));
+        broker.send(List.of(TestMessages.fifo("fifo", "x0", "x"))).join();
+        broker.send(List.of(TestMessages.fifo("fifo", "x1", "x"))).join();
+        Delivery head = receive("g", "fifo", 10, Duration.ofSeconds(30)).get(0);
+        CompletableFuture<List<Delivery>> waiting = parkedReceive("g", "fifo");
+        sleep(100);
+        assertThat(waiting).as("receive while the head is in flight").isNotDone();
+        broker.ack("g", "fifo", head.receiptHandle());
+        assertThat(ids(waiting.orTimeout(5, TimeUnit.SECONDS).join())).containsExactly("x1");
+    }
+
+    @Test
+    void parkedFifoReceiveGetsTheNextMessageOfAGroupAsSoonAsTheHeadIsDeadLettered() {
+        broker.createTopic(new TopicConfig("fifo", MessageKind.FIFO, 1));
+        broker.createGroup(new GroupConfig("g", true, 5, RetryPolicy.DEFAULT));
+        broker.send(List.of(TestMessages.fifo("fifo", "x0", "x"))).join();
+        broker.send(List.of(TestMessages.fifo("fifo", "x1", "x"))).join();
+        Delivery head = receive("g", "fifo", 10, Duration.ofSeconds(30)).get(0);
+        CompletableFuture<List<Delivery>> waiting = parkedReceive("g", "fifo");
+        sleep(100);
+        assertThat(waiting).as("receive while the head is in flight").isNotDone();
+        broker.forwardToDeadLetter("g", "fifo", head.receiptHandle(), "gave up").join();
+        assertThat(ids(waiting.orTimeout(5, TimeUnit.SECONDS).join())).containsExactly("x1");
+    }
+
+    private CompletableFuture<List<Delivery>> parkedReceive(String group, String topic) {
+        return broker.receive(new ReceiveRequest(group, topic, -1, TagFilter.ALL, 10, Duration.ofSeconds(30), false,
+                Duration.ofSeconds(20), "client-2", ""));
+    }
+
+    @Test
     void sameAttemptIdGetsTheSameBatchBackWithoutCountingAnAttempt() {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         send("orders", "m1", "m2");
