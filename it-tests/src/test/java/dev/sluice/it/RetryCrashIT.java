@@ -19,6 +19,7 @@ import org.apache.rocketmq.client.apis.consumer.PushConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.SendReceipt;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,8 +102,12 @@ class RetryCrashIT {
         try (Clients clients = new Clients(server.grpcEndpoint());
              PushConsumers consumers = new PushConsumers(clients)) {
             consumers.start(GROUP, TOPIC, listener(after));
-            await("every message consumed after the restart").atMost(Duration.ofSeconds(90))
-                    .until(() -> after.succeededIds().containsAll(mustSucceed));
+            try {
+                await("every message consumed after the restart").atMost(Duration.ofSeconds(90))
+                        .until(() -> after.succeededIds().containsAll(mustSucceed));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(notConsumed(admin, mustSucceed, before, after, planById), e);
+            }
             await("every always failing message dead-lettered").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(2))
                     .until(() -> {
@@ -137,6 +142,20 @@ class RetryCrashIT {
         assertThat(after.all()).filteredOn(d -> d.property(PLAN).equals(ALWAYS_FAIL))
                 .filteredOn(d -> !d.succeeded()).as("always failing messages delivered after the restart")
                 .isNotEmpty();
+    }
+
+    /** Which messages were not consumed, with what the listener and the server saw of a few of them. */
+    private static String notConsumed(Admin admin, Set<String> mustSucceed, DeliveryLog before, DeliveryLog after,
+                                      Map<String, String> planById) throws Exception {
+        List<String> missing = mustSucceed.stream().filter(id -> !after.succeededIds().contains(id)).sorted().toList();
+        StringBuilder report = new StringBuilder(missing.size() + " message(s) not consumed after the restart ("
+                + after.size() + " listener calls after it, " + after.succeededIds().size() + " consumed)");
+        for (String id : missing.subList(0, Math.min(3, missing.size()))) {
+            report.append("\n").append(id).append(" (").append(planById.get(id)).append(")\n  before: ")
+                    .append(before.of(id)).append("\n  after: ").append(after.of(id)).append("\n")
+                    .append(admin.run("message", "history", "--topic", TOPIC, "--id", id).stdout());
+        }
+        return report.toString();
     }
 
     private static String planOf(int i) {
