@@ -40,8 +40,12 @@ class LocalBrokerTest {
     }
 
     private void openBroker() {
+        openBroker(CONFIG);
+    }
+
+    private void openBroker(BrokerConfig config) {
         store = TestStores.open(dir);
-        broker = new LocalBroker(store, CONFIG);
+        broker = new LocalBroker(store, config);
     }
 
     @AfterEach
@@ -294,6 +298,39 @@ class LocalBrokerTest {
     }
 
     @Test
+    void parkedFifoReceiveGetsTheNextMessageOfAGroupAsSoonAsTheHeadIsAcked() {
+        broker.createTopic(new TopicConfig("fifo", MessageKind.FIFO, 1));
+        broker.createGroup(new GroupConfig("g", true, 5, RetryPolicy.DEFAULT));
+        broker.send(List.of(TestMessages.fifo("fifo", "x0", "x"))).join();
+        broker.send(List.of(TestMessages.fifo("fifo", "x1", "x"))).join();
+        Delivery head = receive("g", "fifo", 10, Duration.ofSeconds(30)).get(0);
+        CompletableFuture<List<Delivery>> waiting = parkedReceive("g", "fifo");
+        sleep(100);
+        assertThat(waiting).as("receive while the head is in flight").isNotDone();
+        broker.ack("g", "fifo", head.receiptHandle());
+        assertThat(ids(waiting.orTimeout(5, TimeUnit.SECONDS).join())).containsExactly("x1");
+    }
+
+    @Test
+    void parkedFifoReceiveGetsTheNextMessageOfAGroupAsSoonAsTheHeadIsDeadLettered() {
+        broker.createTopic(new TopicConfig("fifo", MessageKind.FIFO, 1));
+        broker.createGroup(new GroupConfig("g", true, 5, RetryPolicy.DEFAULT));
+        broker.send(List.of(TestMessages.fifo("fifo", "x0", "x"))).join();
+        broker.send(List.of(TestMessages.fifo("fifo", "x1", "x"))).join();
+        Delivery head = receive("g", "fifo", 10, Duration.ofSeconds(30)).get(0);
+        CompletableFuture<List<Delivery>> waiting = parkedReceive("g", "fifo");
+        sleep(100);
+        assertThat(waiting).as("receive while the head is in flight").isNotDone();
+        broker.forwardToDeadLetter("g", "fifo", head.receiptHandle(), "gave up").join();
+        assertThat(ids(waiting.orTimeout(5, TimeUnit.SECONDS).join())).containsExactly("x1");
+    }
+
+    private CompletableFuture<List<Delivery>> parkedReceive(String group, String topic) {
+        return broker.receive(new ReceiveRequest(group, topic, -1, TagFilter.ALL, 10, Duration.ofSeconds(30), false,
+                Duration.ofSeconds(20), "client-2", ""));
+    }
+
+    @Test
     void sameAttemptIdGetsTheSameBatchBackWithoutCountingAnAttempt() {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         send("orders", "m1", "m2");
@@ -313,6 +350,27 @@ class LocalBrokerTest {
         SendReceipt second = send("orders", "m1").get(0);
         assertThat(second).isEqualTo(first);
         assertThat(ids(receive("g", "orders", 10, Duration.ofSeconds(30)))).containsExactly("m1");
+    }
+
+    @Test
+    void autoRenewedDeliveryFromBeforeARestartIsNoLongerRenewedAndComesBack() {
+        BrokerConfig shortRenew = new BrokerConfig(false, true, 4, Duration.ofSeconds(2), Duration.ofHours(3),
+                Duration.ofMillis(10), Duration.ofHours(12), Duration.ofMinutes(10), 100_000);
+        close();
+        openBroker(shortRenew);
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
+        send("orders", "m0");
+        ReceiveRequest push = new ReceiveRequest("g", "orders", -1, TagFilter.ALL, 10, null, true, Duration.ZERO,
+                "push-client", "");
+        assertThat(ids(broker.receive(push).join())).containsExactly("m0");
+        sleep(3000);
+        assertThat(broker.receive(push).join()).as("renewed while its client may still be working on it").isEmpty();
+        close();
+        openBroker(shortRenew);
+        sleep(3000);
+        List<Delivery> again = broker.receive(push).join();
+        assertThat(ids(again)).as("after the restart, once its last deadline passed").containsExactly("m0");
+        assertThat(again.get(0).deliveryAttempt()).isEqualTo(2);
     }
 
     @Test

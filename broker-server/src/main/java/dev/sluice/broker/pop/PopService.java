@@ -139,6 +139,7 @@ public final class PopService implements AutoCloseable {
                     if (error == null) {
                         state.deadLettered(letter, System.currentTimeMillis());
                         counters.of(group).deadLettered().increment();
+                        wakeIfFifo(group, state.key().topic());
                         return;
                     }
                     log.warn("moving message {} of topic '{}' to the dead-letter queue of '{}' failed; retrying in {} ms",
@@ -161,6 +162,18 @@ public final class PopService implements AutoCloseable {
     public void ack(String group, String topic, String receiptHandle) {
         ReceiptHandle handle = ReceiptHandle.decode(receiptHandle);
         stateFor(group, topic, handle).ack(handle, System.currentTimeMillis());
+        wakeIfFifo(group, topic);
+    }
+
+    /**
+     * A FIFO group's message group stays blocked while its head is in flight; once the head is
+     * acked or dead-lettered the next message is ready, so parked receives must not wait for their
+     * long-polling timeout to get it.
+     */
+    private void wakeIfFifo(String group, String topic) {
+        if (groups.apply(group).fifo()) {
+            longPolling.wake(topic);
+        }
     }
 
     public String changeInvisibleDuration(String group, String topic, String receiptHandle, Duration invisible,

@@ -73,10 +73,14 @@ final class QueueConsumerState {
         this.frontier = frontier;
         this.slots = slots;
         this.nextOffset = slots.isEmpty() ? frontier : Math.max(frontier, slots.lastKey() + 1);
-        slots.forEach((offset, slot) -> {
+        slots.replaceAll((offset, slot) -> {
             if (slot instanceof Slot.InFlight f) {
                 deadlines.add(new Deadline(f.deadline(), offset));
+                // loaded at start-up: no client session survived the restart to keep renewing it, and
+                // renewing anyway would hide the message for up to max-auto-renew
+                return f.autoRenew() ? f.withDeadline(f.deadline(), 0, f.suspended()) : f;
             }
+            return slot;
         });
     }
 
