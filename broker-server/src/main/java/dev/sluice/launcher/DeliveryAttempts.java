@@ -34,6 +34,12 @@ final class DeliveryAttempts {
                     rows.add(new Row(event.getGroup(), event.getAttempt(), event.getTimeMillis(), event.getDetail(), "",
                             event.getNextVisibleMillis()));
                 }
+                case "RENEWED" -> {
+                    if (openDelivery) {
+                        rows.set(rows.size() - 1, new Row(open.group(), open.attempt(), open.time(), open.client(), "",
+                                event.getNextVisibleMillis()));
+                    }
+                }
                 case "ACKED", "NACKED", "RELEASED" -> {
                     if (openDelivery) {
                         rows.set(rows.size() - 1, new Row(open.group(), open.attempt(), open.time(), open.client(),

@@ -19,6 +19,8 @@ public record DeliveryEvent(String group, Type type, long time, int attempt, lon
         DEAD_LETTERED,
         REDRIVEN,
         /** Filtered out by the group's tag expression: consumed without delivery. */
-        FILTERED
+        FILTERED,
+        /** The broker extended the invisible time of a delivery to a live push consumer. */
+        RENEWED
     }
 }

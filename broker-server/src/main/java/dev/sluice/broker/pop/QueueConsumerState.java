@@ -327,6 +327,7 @@ final class QueueConsumerState {
                         flight.renewUntil(), flight.suspended());
                 replace(due.offset(), flight, renewed);
                 change.slot(due.offset(), renewed);
+                recordEvent(change, due.offset(), DeliveryEvent.Type.RENEWED, now, flight, renewed.deadline(), "");
             }
         }
         change.commit();
