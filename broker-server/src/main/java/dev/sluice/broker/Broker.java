@@ -3,6 +3,7 @@ package dev.sluice.broker;
 import dev.sluice.broker.dlq.DeadLetterEntry;
 import dev.sluice.broker.dlq.RedriveResult;
 import dev.sluice.broker.pop.GroupCounters;
+import dev.sluice.broker.timer.PendingTimers;
 import dev.sluice.store.MessageRecord;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +61,16 @@ public interface Broker extends AutoCloseable {
      * robin otherwise; the record's queueId is ignored) and completes once durable.
      */
     CompletableFuture<List<SendReceipt>> send(List<MessageRecord> messages);
+
+    /**
+     * Cancels a scheduled message that is not yet due, by the recall handle its send returned;
+     * completes with its message id. MESSAGE_NOT_FOUND when it was already delivered, recalled or
+     * never existed; ILLEGAL_ARGUMENT for a handle that does not parse.
+     */
+    CompletableFuture<String> recall(String topic, String recallHandle);
+
+    /** Scheduled messages not yet due, per topic: only {@code topic}'s, or every topic's when null. */
+    List<PendingTimers> pendingTimers(String topic);
 
     // --- consume
 

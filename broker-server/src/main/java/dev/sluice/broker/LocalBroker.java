@@ -7,6 +7,8 @@ import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.broker.meta.Registry;
 import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.broker.pop.PopService;
+import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.broker.timer.TimerService;
 import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
@@ -39,6 +41,7 @@ public final class LocalBroker implements Broker {
     private final DeliveryHistory history;
     private final DeadLetterQueue deadLetters;
     private final SendAdmission admission;
+    private final TimerService timers;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
     public LocalBroker(MessageStore store, BrokerConfig config) {
@@ -52,7 +55,9 @@ public final class LocalBroker implements Broker {
         this.pops = new PopService(store, config, history,
                 name -> topics.get(name).map(TopicConfig::queues).orElse(0),
                 this::groupForUse, deadLetters::deadLetter);
-        store.setRetentionGuard(pops::lowestNeededOffset);
+        this.timers = new TimerService(store, this::queueForDue);
+        store.setRetentionGuard((topic, queueId) -> TimerService.TOPIC.equals(topic)
+                ? timers.lowestNeededOffset() : pops.lowestNeededOffset(topic, queueId));
     }
 
     @Override
@@ -134,8 +139,11 @@ public final class LocalBroker implements Broker {
         }
         String topicName = messages.get(0).topic();
         TopicConfig topic = topicForSend(topicName, messages.get(0).kind());
+        long now = System.currentTimeMillis();
         List<MessageRecord> placed = new ArrayList<>(messages.size());
-        for (MessageRecord message : messages) {
+        boolean[] scheduled = new boolean[messages.size()];
+        for (int i = 0; i < messages.size(); i++) {
+            MessageRecord message = messages.get(i);
             if (!message.topic().equals(topicName)) {
                 throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "all messages of one send must share a topic");
             }
@@ -143,9 +151,66 @@ public final class LocalBroker implements Broker {
                 throw new BrokerException(BrokerError.MESSAGE_TYPE_MISMATCH, "topic '" + topicName + "' accepts "
                         + topic.type() + " messages, but this message is " + message.kind());
             }
-            placed.add(message.withQueue(topicName, pickQueue(topic, message)));
+            if (message.kind() == MessageKind.DELAY) {
+                checkDeliveryTime(message, now);
+                // due now or in the past: delivered at once, like any message
+                scheduled[i] = message.deliveryTimestamp() > now;
+            }
+            placed.add(scheduled[i] ? TimerService.internalCopy(message)
+                    : message.withQueue(topicName, pickQueue(topic, message)));
         }
-        return admission.append(placed, LocalBroker::translate);
+        CompletableFuture<List<SendReceipt>> stored = admission.append(placed, LocalBroker::translate);
+        for (boolean s : scheduled) {
+            if (s) {
+                return stored.thenCompose(receipts -> withTimers(messages, scheduled, receipts));
+            }
+        }
+        return stored;
+    }
+
+    private void checkDeliveryTime(MessageRecord message, long now) {
+        if (message.deliveryTimestamp() <= 0) {
+            throw new BrokerException(BrokerError.ILLEGAL_DELIVERY_TIME, "a DELAY message needs a delivery time");
+        }
+        if (message.deliveryTimestamp() - now > config.maxDeliveryDelay().toMillis()) {
+            throw new BrokerException(BrokerError.ILLEGAL_DELIVERY_TIME, "delivery time "
+                    + java.time.Instant.ofEpochMilli(message.deliveryTimestamp()) + " is more than "
+                    + config.maxDeliveryDelay() + " ahead, the broker's limit");
+        }
+    }
+
+    private CompletableFuture<List<SendReceipt>> withTimers(List<MessageRecord> messages, boolean[] scheduled,
+                                                            List<SendReceipt> receipts) {
+        List<CompletableFuture<SendReceipt>> results = new ArrayList<>(receipts.size());
+        for (int i = 0; i < receipts.size(); i++) {
+            results.add(scheduled[i] ? timers.scheduled(messages.get(i), receipts.get(i))
+                    : CompletableFuture.completedFuture(receipts.get(i)));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** The queue a due scheduled message goes to; -1 when its topic is gone. */
+    private int queueForDue(MessageRecord message) {
+        return topics.get(message.topic()).map(topic -> pickQueue(topic, message)).orElse(-1);
+    }
+
+    @Override
+    public CompletableFuture<String> recall(String topic, String recallHandle) {
+        TopicConfig config = requireTopic(topic);
+        if (config.type() != MessageKind.DELAY) {
+            throw new BrokerException(BrokerError.MESSAGE_TYPE_MISMATCH, "topic '" + topic + "' is a "
+                    + config.type() + " topic; only DELAY messages can be recalled");
+        }
+        return timers.recall(topic, recallHandle);
+    }
+
+    @Override
+    public List<PendingTimers> pendingTimers(String topic) {
+        if (topic != null) {
+            requireTopic(topic);
+        }
+        return timers.pending(topic);
     }
 
     @Override
@@ -268,6 +333,7 @@ public final class LocalBroker implements Broker {
 
     @Override
     public void close() {
+        timers.close();
         pops.close();
     }
 }

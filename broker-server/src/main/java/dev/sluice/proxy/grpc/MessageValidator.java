@@ -25,7 +25,7 @@ final class MessageValidator {
     }
 
     /** Validates a whole SendMessage request: non-empty, one topic, every message valid. */
-    void validateRequest(List<Message> messages, long nowMillis) {
+    void validateRequest(List<Message> messages) {
         if (messages.isEmpty()) {
             throw new ProtocolException(Code.BAD_REQUEST, "SendMessage carries no messages");
         }
@@ -36,11 +36,11 @@ final class MessageValidator {
                         "all messages of one SendMessage must share a topic: " + topic + " and "
                                 + message.getTopic().getName());
             }
-            validate(message, nowMillis);
+            validate(message);
         }
     }
 
-    void validate(Message message, long nowMillis) {
+    void validate(Message message) {
         NameRules.checkUserTopic(message.getTopic().getName());
         SystemProperties system = message.getSystemProperties();
         if (system.getMessageId().isBlank()) {
@@ -51,7 +51,7 @@ final class MessageValidator {
             NameRules.checkTag(system.getTag());
         }
         system.getKeysList().forEach(NameRules::checkKey);
-        validateType(system, nowMillis);
+        validateType(system);
         validateProperties(message.getUserPropertiesMap(), system);
     }
 
@@ -66,7 +66,7 @@ final class MessageValidator {
         }
     }
 
-    private void validateType(SystemProperties system, long nowMillis) {
+    private void validateType(SystemProperties system) {
         MessageType type = system.getMessageType();
         if (type == MessageType.LITE || type == MessageType.PRIORITY) {
             throw new ProtocolException(Code.UNSUPPORTED, type + " messages are not supported");
@@ -76,13 +76,8 @@ final class MessageValidator {
         } else if (type == MessageType.FIFO) {
             throw new BrokerException(BrokerError.ILLEGAL_MESSAGE_GROUP, "a FIFO message needs a message_group");
         }
-        if (system.hasDeliveryTimestamp()) {
-            long due = ProtoTime.epochMillis(system.getDeliveryTimestamp());
-            if (due - nowMillis > config.maxDeliveryDelay().toMillis()) {
-                throw new ProtocolException(Code.ILLEGAL_DELIVERY_TIME,
-                        "delivery_timestamp may be at most " + config.maxDeliveryDelay() + " ahead");
-            }
-        } else if (type == MessageType.DELAY) {
+        // how far ahead is the broker's to say (its configurable maximum)
+        if (type == MessageType.DELAY && !system.hasDeliveryTimestamp()) {
             throw new ProtocolException(Code.ILLEGAL_DELIVERY_TIME, "a DELAY message needs a delivery_timestamp");
         }
     }

@@ -136,7 +136,7 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
     @Override
     public void recallMessage(RecallMessageRequest request, StreamObserver<RecallMessageResponse> out) {
         unary(out, s -> RecallMessageResponse.newBuilder().setStatus(s).build(),
-                client -> notYet("RecallMessage (delay messages)", "4"));
+                client -> sends.recall(request));
     }
 
     /**

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proto.rmq.v2.ClientType;
 import dev.sluice.proto.rmq.v2.Code;
-import dev.sluice.proto.rmq.v2.EndTransactionRequest;
-import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueRequest;
 import dev.sluice.proto.rmq.v2.HeartbeatRequest;
 import dev.sluice.proto.rmq.v2.NotifyClientTerminationRequest;
-import dev.sluice.proto.rmq.v2.RecallMessageRequest;
 import dev.sluice.proto.rmq.v2.Status;
 import dev.sluice.proto.rmq.v2.TelemetryCommand;
 import io.grpc.stub.StreamObserver;
@@ -62,18 +59,5 @@ class ClientLifecycleTest {
         assertThat(status.getCode()).isEqualTo(Code.OK);
         assertThat(proxy.sessions.session(ProxyHarness.CLIENT_ID)).isEmpty();
         stream.onCompleted();
-    }
-
-    @Test
-    void featuresOfLaterIssuesAnswerNotImplementedInBand() {
-        Status forward = proxy.stub().forwardMessageToDeadLetterQueue(
-                ForwardMessageToDeadLetterQueueRequest.getDefaultInstance()).getStatus();
-        Status end = proxy.stub().endTransaction(EndTransactionRequest.getDefaultInstance()).getStatus();
-        Status recall = proxy.stub().recallMessage(RecallMessageRequest.getDefaultInstance()).getStatus();
-
-        assertThat(forward.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
-        assertThat(forward.getMessage()).contains("issue 3");
-        assertThat(end.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
-        assertThat(recall.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
     }
 }
