@@ -4,11 +4,12 @@ import dev.sluice.broker.BrokerError;
 import dev.sluice.broker.BrokerException;
 import dev.sluice.broker.NameRules;
 import dev.sluice.broker.SendReceipt;
+import dev.sluice.broker.internal.QueueFollower;
+import dev.sluice.broker.internal.SerialLoop;
 import dev.sluice.store.KeyValueStore;
 import dev.sluice.store.KeyValueStore.Space;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
-import dev.sluice.store.QueueEntry;
 import dev.sluice.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,13 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -55,20 +51,15 @@ public final class TimerService implements AutoCloseable {
     /** Messages delivered per append; each batch waits for the disk, so other sends interleave. */
     private static final int BATCH = 512;
     private static final long IDLE_WAIT_MILLIS = 1000;
-    private static final long FAILURE_PAUSE_MILLIS = 200;
 
     private final MessageStore store;
     private final KeyValueStore kv;
     private final ToIntFunction<MessageRecord> queuePicker;
-    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final QueueFollower follower;
+    private final SerialLoop loop;
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
-    private final TreeMap<Long, List<Waiter>> indexWaiters = new TreeMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile long indexed;
     private volatile long retainFrom;
     private byte[] scanFrom = TimerKeys.TIMER_PREFIX;
     private byte[] inDoubtUpTo;
@@ -81,19 +72,17 @@ public final class TimerService implements AutoCloseable {
         this.store = store;
         this.kv = store.kv();
         this.queuePicker = queuePicker;
-        byte[] indexedValue = kv.get(Space.TIMERS, TimerKeys.INDEXED);
-        this.indexed = indexedValue == null ? 0 : TimerKeys.longOf(indexedValue);
+        this.follower = new QueueFollower(store, TOPIC, Space.TIMERS, TimerKeys.INDEXED);
+        this.loop = new SerialLoop("sluice-timers", this::step);
         this.inDoubtUpTo = kv.get(Space.TIMERS, TimerKeys.FIRING);
         kv.scan(Space.TIMERS, TimerKeys.COUNT_PREFIX,
                 (key, value) -> counts.put(TimerKeys.topicOfCount(key), TimerKeys.longOf(value)));
         store.addDispatchListener((topic, queueId, next) -> {
             if (TOPIC.equals(topic)) {
-                wake();
+                loop.wake();
             }
         });
-        this.thread = new Thread(this::run, "sluice-timers");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     /**
@@ -115,23 +104,22 @@ public final class TimerService implements AutoCloseable {
     public CompletableFuture<SendReceipt> scheduled(MessageRecord message, SendReceipt stored) {
         SendReceipt receipt = new SendReceipt(message.messageId(), message.topic(), -1, stored.queueOffset(),
                 new RecallHandle(message.deliveryTimestamp(), stored.queueOffset()).encode(), "");
-        CompletableFuture<SendReceipt> done = new CompletableFuture<>();
-        submit(() -> {
-            if (stored.queueOffset() < indexed) {
-                done.complete(receipt);
+        CompletableFuture<Void> indexed = new CompletableFuture<>();
+        loop.submit(() -> follower.followed(stored.queueOffset()).whenComplete((ok, error) -> {
+            if (error == null) {
+                indexed.complete(null);
             } else {
-                indexWaiters.computeIfAbsent(stored.queueOffset(), k -> new ArrayList<>())
-                        .add(new Waiter(done, receipt));
+                indexed.completeExceptionally(error);
             }
-        }, done);
-        return done;
+        }), indexed);
+        return indexed.thenApply(ok -> receipt);
     }
 
     /** Cancels a scheduled message that is not yet due; completes with its message id. */
     public CompletableFuture<String> recall(String topic, String recallHandle) {
         RecallHandle handle = RecallHandle.decode(recallHandle);
         CompletableFuture<String> done = new CompletableFuture<>();
-        submit(() -> {
+        loop.submit(() -> {
             indexNew();
             byte[] key = TimerKeys.timer(handle.due(), handle.seq());
             byte[] value = kv.get(Space.TIMERS, key);
@@ -173,7 +161,7 @@ public final class TimerService implements AutoCloseable {
 
     /** Lowest position in the internal topic a pending timer still needs (retention keeps it). */
     public long lowestNeededOffset() {
-        long[] lowest = {indexed};
+        long[] lowest = {follower.position()};
         kv.scanFrom(Space.TIMERS, TimerKeys.SEQ_PREFIX, TimerKeys.bySeq(retainFrom), (key, value) -> {
             lowest[0] = Math.min(lowest[0], TimerKeys.seqOfSeqKey(key));
             return false;
@@ -193,47 +181,14 @@ public final class TimerService implements AutoCloseable {
         return dropped.sum();
     }
 
-    /** Work for the timer thread; {@code future} fails if the work fails or never runs. */
-    private record Task(Runnable work, CompletableFuture<?> future) {
-    }
-
-    /** A send that completes once its timer is written. */
-    private record Waiter(CompletableFuture<SendReceipt> future, SendReceipt receipt) {
-    }
-
-    private void submit(Runnable work, CompletableFuture<?> future) {
-        tasks.add(new Task(work, future));
-        if (!running) {
-            failPending();
+    /** One round of the timer thread: index new messages, deliver one batch, say how long to sleep. */
+    private long step() {
+        indexNew();
+        if (fireDue(System.currentTimeMillis()) == BATCH) {
+            // more are due: queued recalls and sends go first, then the next batch
+            return 0;
         }
-    }
-
-    private void wake() {
-        if (wakeQueued.compareAndSet(false, true)) {
-            tasks.add(new Task(() -> wakeQueued.set(false), null));
-        }
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                runTasks(waitMillis());
-                indexNew();
-                int fired;
-                do {
-                    fired = fireDue(System.currentTimeMillis());
-                    // recalls and sends waiting for their timer go between delivery batches
-                    runTasks(0);
-                    indexNew();
-                } while (fired == BATCH && running);
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break;
-                }
-                log.error("timer thread failed; retrying in {} ms", FAILURE_PAUSE_MILLIS, e);
-                sleep(FAILURE_PAUSE_MILLIS);
-            }
-        }
+        return waitMillis();
     }
 
     private long waitMillis() {
@@ -246,64 +201,27 @@ public final class TimerService implements AutoCloseable {
         return wait[0];
     }
 
-    private void runTasks(long waitMillis) {
-        try {
-            Task task = waitMillis > 0 ? tasks.poll(waitMillis, TimeUnit.MILLISECONDS) : tasks.poll();
-            while (task != null) {
-                try {
-                    task.work().run();
-                } catch (RuntimeException e) {
-                    if (task.future() == null) {
-                        throw e;
-                    }
-                    task.future().completeExceptionally(e);
-                }
-                task = tasks.poll();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /** Writes the timers of internal messages stored since the last call. */
     private void indexNew() {
-        while (true) {
-            List<QueueEntry> entries = store.readQueue(TOPIC, 0, indexed, BATCH);
-            if (entries.isEmpty()) {
-                break;
+        Map<String, Long> delta = new HashMap<>();
+        follower.follow((stored, batch) -> {
+            MessageRecord message = stored.record();
+            String topic = message.systemProperties().get(TARGET_TOPIC);
+            long due = message.deliveryTimestamp();
+            long seq = stored.queueOffset();
+            byte[] key = TimerKeys.timer(due, seq);
+            batch.put(Space.TIMERS, key, TimerKeys.timerValue(topic, message.messageId()));
+            batch.put(Space.TIMERS, TimerKeys.byTopic(topic, due, seq), TimerKeys.EMPTY);
+            batch.put(Space.TIMERS, TimerKeys.bySeq(seq), TimerKeys.longValue(due));
+            delta.merge(topic, 1L, Long::sum);
+            // a timer indexed late may be due before the ones already delivered
+            if (Arrays.compareUnsigned(key, scanFrom) < 0) {
+                scanFrom = key;
             }
-            KeyValueStore.Batch batch = kv.newBatch();
-            Map<String, Long> delta = new HashMap<>();
-            for (QueueEntry entry : entries) {
-                Optional<StoredMessage> stored = store.read(entry);
-                if (stored.isEmpty()) {
-                    dropped.increment();
-                    log.error("scheduled message at internal position {} is unreadable; it cannot be delivered",
-                            entry.queueOffset());
-                    continue;
-                }
-                MessageRecord message = stored.get().record();
-                String topic = message.systemProperties().get(TARGET_TOPIC);
-                long due = message.deliveryTimestamp();
-                long seq = entry.queueOffset();
-                byte[] key = TimerKeys.timer(due, seq);
-                batch.put(Space.TIMERS, key, TimerKeys.timerValue(topic, message.messageId()));
-                batch.put(Space.TIMERS, TimerKeys.byTopic(topic, due, seq), TimerKeys.EMPTY);
-                batch.put(Space.TIMERS, TimerKeys.bySeq(seq), TimerKeys.longValue(due));
-                delta.merge(topic, 1L, Long::sum);
-                if (Arrays.compareUnsigned(key, scanFrom) < 0) {
-                    scanFrom = key;
-                }
-            }
-            long next = entries.get(entries.size() - 1).queueOffset() + 1;
-            batch.put(Space.TIMERS, TimerKeys.INDEXED, TimerKeys.longValue(next));
+        }, batch -> {
             writeWithCounts(batch, delta);
-            indexed = next;
-        }
-        while (!indexWaiters.isEmpty() && indexWaiters.firstKey() < indexed) {
-            indexWaiters.pollFirstEntry().getValue().forEach(w -> w.future().complete(w.receipt()));
-        }
+            delta.clear();
+        });
     }
 
     private record Due(byte[] key, byte[] value) {
@@ -351,7 +269,7 @@ public final class TimerService implements AutoCloseable {
         long seq = TimerKeys.seq(timer.key());
         String topic = TimerKeys.topicOf(timer.value());
         String messageId = TimerKeys.messageIdOf(timer.value());
-        Optional<StoredMessage> internal = readInternal(seq);
+        Optional<StoredMessage> internal = follower.read(seq);
         if (internal.isEmpty()) {
             dropped.increment();
             log.error("scheduled message {} of topic {} (internal position {}) is no longer stored; it is lost",
@@ -377,14 +295,6 @@ public final class TimerService implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(copy.withQueue(topic, queue));
-    }
-
-    private Optional<StoredMessage> readInternal(long seq) {
-        List<QueueEntry> entries = store.readQueue(TOPIC, 0, seq, 1);
-        if (entries.isEmpty() || entries.get(0).queueOffset() != seq) {
-            return Optional.empty();
-        }
-        return store.read(entries.get(0));
     }
 
     private boolean alreadyDelivered(String topic, String messageId, long seq) {
@@ -425,39 +335,8 @@ public final class TimerService implements AutoCloseable {
         });
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        wake();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        failPending();
-    }
-
-    /** After the thread stopped: nothing queued will run, so its callers learn it now. */
-    private synchronized void failPending() {
-        if (thread.isAlive()) {
-            return;
-        }
-        BrokerException stopped = new BrokerException(BrokerError.BUSY, "the broker is shutting down");
-        Task task;
-        while ((task = tasks.poll()) != null) {
-            if (task.future() != null) {
-                task.future().completeExceptionally(stopped);
-            }
-        }
-        indexWaiters.values().forEach(list -> list.forEach(w -> w.future().completeExceptionally(stopped)));
-        indexWaiters.clear();
+        loop.close(() -> follower.abandon(SerialLoop.stopped()));
     }
 }
