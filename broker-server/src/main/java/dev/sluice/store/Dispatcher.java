@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +28,7 @@ final class Dispatcher {
     private final MessageIndex index;
     private final RocksStore rocks;
     private final List<DispatchListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<ConsumeQueue> touched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<ConsumeQueue> touched = Collections.newSetFromMap(new IdentityHashMap<>());
     private WriteBatch indexBatch = new WriteBatch();
     private volatile long dispatchedEnd;
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public final class LogStore implements MessageStore {
 
     public static LogStore open(StoreConfig config) {
         try {
-            java.nio.file.Files.createDirectories(config.dataDir());
+            Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new StoreException(StoreException.Reason.IO_ERROR, "cannot create " + config.dataDir(), e);
         }

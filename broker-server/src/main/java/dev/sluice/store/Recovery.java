@@ -4,6 +4,7 @@ import dev.sluice.store.commitlog.CommitLog;
 import dev.sluice.store.index.MessageIndex;
 import dev.sluice.store.queue.ConsumeQueue;
 import dev.sluice.store.queue.ConsumeQueueSet;
+import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class Recovery {
             }
             try {
                 dispatcher.add(queue, record.queueOffset(), offset, frameBytes, message, record.storeTimestamp());
-            } catch (org.rocksdb.RocksDBException e) {
+            } catch (RocksDBException e) {
                 throw new IOException("indexing during recovery failed", e);
             }
             if (++dispatched[0] % RECORDS_PER_DISPATCH == 0) {

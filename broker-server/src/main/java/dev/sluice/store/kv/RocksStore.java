@@ -13,6 +13,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,9 @@ public final class RocksStore implements AutoCloseable {
 
     public static RocksStore open(Path dir) {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3);
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
+                // the WAL stays until a later flush, so replaying it need not write SST files first
+                .setAvoidFlushDuringRecovery(true);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         try {
             Files.createDirectories(dir);
@@ -78,7 +81,7 @@ public final class RocksStore implements AutoCloseable {
                 }
             }
             return new RocksStore(db, dbOptions, familyOptions, allHandles, handles);
-        } catch (RocksDBException | java.io.IOException e) {
+        } catch (RocksDBException | IOException e) {
             familyOptions.close();
             dbOptions.close();
             throw new StoreException(StoreException.Reason.IO_ERROR, "cannot open RocksDB in " + dir, e);

@@ -15,6 +15,8 @@ import dev.sluice.proto.rmq.v2.Code;
 import dev.sluice.proto.rmq.v2.DigestType;
 import dev.sluice.proto.rmq.v2.Encoding;
 import dev.sluice.proto.rmq.v2.FilterExpression;
+import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueRequest;
+import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueResponse;
 import dev.sluice.proto.rmq.v2.FilterType;
 import dev.sluice.proto.rmq.v2.Message;
 import dev.sluice.proto.rmq.v2.MessageQueue;
@@ -210,6 +212,47 @@ class ReceiveAndAckTest {
         SystemProperties redelivered = again.get(1).getMessage().getSystemProperties();
         assertThat(redelivered.getMessageId()).isEqualTo(delivered.getMessageId());
         assertThat(redelivered.getDeliveryAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void suspendedChangeDoesNotCountAsAnAttempt() {
+        SystemProperties delivered = sendAndReceiveOne("thinking");
+
+        ChangeInvisibleDurationResponse suspend = proxy.stub().changeInvisibleDuration(
+                change(delivered.getReceiptHandle(), Duration.ZERO, delivered.getMessageId()).toBuilder()
+                        .setSuspend(true).build());
+        assertThat(suspend.getStatus().getCode()).isEqualTo(Code.OK);
+
+        List<ReceiveMessageResponse> again = receive(simpleReceive("*"), Duration.ofSeconds(4));
+        assertThat(again.get(1).getMessage().getSystemProperties().getDeliveryAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void forwardedMessageMovesToTheDeadLetterTopicAndNamesItsOrigin() {
+        SystemProperties delivered = sendAndReceiveOne("poison");
+
+        ForwardMessageToDeadLetterQueueResponse forwarded = proxy.stub().forwardMessageToDeadLetterQueue(
+                ForwardMessageToDeadLetterQueueRequest.newBuilder()
+                        .setGroup(ProxyHarness.resource(GROUP))
+                        .setTopic(ProxyHarness.resource("orders"))
+                        .setReceiptHandle(delivered.getReceiptHandle())
+                        .setMessageId(delivered.getMessageId())
+                        .setDeliveryAttempt(1)
+                        .setMaxDeliveryAttempts(1)
+                        .build());
+        assertThat(forwarded.getStatus().getCode()).isEqualTo(Code.OK);
+        assertThat(proxy.stub().ackMessage(ack(delivered)).getStatus().getCode()).isEqualTo(Code.INVALID_RECEIPT_HANDLE);
+
+        List<ReceiveMessageResponse> dead = receive(simpleReceive("*").toBuilder()
+                .setGroup(ProxyHarness.resource("auditors"))
+                .setMessageQueue(MessageQueue.newBuilder().setTopic(ProxyHarness.resource("%DLQ%" + GROUP)))
+                .build(), Duration.ofSeconds(4));
+        assertThat(dead).hasSize(2);
+        SystemProperties copy = dead.get(1).getMessage().getSystemProperties();
+        assertThat(copy.getMessageId()).isEqualTo(delivered.getMessageId());
+        assertThat(copy.getDeadLetterQueue().getTopic()).isEqualTo("orders");
+        assertThat(copy.getDeadLetterQueue().getMessageId()).isEqualTo(delivered.getMessageId());
+        assertThat(dead.get(1).getMessage().getBody().toStringUtf8()).isEqualTo("poison");
     }
 
     @Test

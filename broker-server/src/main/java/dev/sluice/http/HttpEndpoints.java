@@ -1,0 +1,77 @@
+package dev.sluice.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP side of a Sluice process, for Kubernetes probes: {@code /healthz} answers 200 while
+ * the process runs; {@code /readyz} answers 200 once the process can serve clients (store
+ * recovered, gRPC listening) and 503 before that and while stopping.
+ *
+ * <p>Handlers are trivial and run on the server's single dispatcher thread.
+ */
+public final class HttpEndpoints implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private HttpEndpoints(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param port  0 picks a free port; {@link #port()} tells which
+     * @param ready asked on every {@code /readyz}
+     */
+    public static HttpEndpoints start(String host, int port, BooleanSupplier ready) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
+        server.createContext("/readyz", exchange -> {
+            boolean isReady = ready.getAsBoolean();
+            respond(exchange, isReady ? 200 : 503, isReady ? "ready" : "not ready");
+        });
+        server.start();
+        return new HttpEndpoints(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            // the context matches by prefix: /healthzfoo is not ours
+            if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            if (method.equals("HEAD")) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}

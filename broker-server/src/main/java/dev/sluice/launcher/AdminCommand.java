@@ -1,0 +1,91 @@
+package dev.sluice.launcher;
+
+import dev.sluice.admin.AdminClient;
+import dev.sluice.proto.admin.v1.GetConsumerLagRequest;
+import dev.sluice.proto.admin.v1.GetConsumerLagResponse;
+import dev.sluice.proto.admin.v1.QueueLag;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice admin}: topics, consumer groups and lag through a server's admin gRPC API. */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Manage topics and consumer groups of a running Sluice.",
+        subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class,
+                ClusterCommand.class})
+final class AdminCommand implements Runnable {
+
+    /** One admin operation; its StatusRuntimeException becomes the command's error message. */
+    interface AdminCall {
+        void run(AdminClient client, PrintWriter out);
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8081",
+            converter = ServerAddressConverter.class, description = "Sluice gRPC address (default ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--controller", paramLabel = "HOST:PORT", split = ",",
+            description = "Controller API address(es), for cluster commands; any node answers.")
+    List<String> controllers;
+
+    List<String> controllers() {
+        return controllers == null ? List.of() : controllers;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, dlq, message or cluster");
+    }
+
+    @Command(name = "consumer-lag", mixinStandardHelpOptions = true,
+            description = "Show a consumer group's backlog per topic queue.")
+    int consumerLag(@Option(names = "--group", required = true, paramLabel = "GROUP") String group) {
+        return execute((client, out) -> {
+            GetConsumerLagResponse lag = client.call().getConsumerLag(
+                    GetConsumerLagRequest.newBuilder().setGroup(group).build());
+            Table table = new Table("TOPIC", "QUEUE", "ACKED-OFFSET", "MAX-OFFSET", "IN-FLIGHT", "LAG");
+            for (QueueLag queue : lag.getQueuesList()) {
+                table.row(queue.getTopic(), queue.getQueueId(), queue.getAckedOffset(), queue.getMaxOffset(),
+                        queue.getInFlight(), queue.getLag());
+            }
+            table.print(out);
+            out.println("total lag of group '" + lag.getGroup() + "': " + lag.getTotalLag());
+        });
+    }
+
+    /** Runs one call against {@code --server}; 0 on success, 1 with the server's message on stderr otherwise. */
+    int execute(AdminCall call) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (AdminClient client = AdminClient.connect(server)) {
+            call.run(client, out);
+            out.flush();
+            return 0;
+        } catch (StatusRuntimeException e) {
+            err.println("error: " + explain(e.getStatus()));
+            err.flush();
+            return Main.EXIT_FAILED;
+        }
+    }
+
+    private String explain(Status status) {
+        if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
+            // raised by the client itself: no server answered
+            return "cannot reach Sluice at " + server + ": " + status.getCause().getMessage();
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return "no answer from " + server + " within " + AdminClient.DEADLINE_SECONDS + "s";
+        }
+        String description = status.getDescription();
+        return description == null || description.isBlank() ? status.getCode().name() : description;
+    }
+}

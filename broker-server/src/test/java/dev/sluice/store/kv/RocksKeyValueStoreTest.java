@@ -1,0 +1,63 @@
+package dev.sluice.store.kv;
+
+import dev.sluice.store.KeyValueStore.Space;
+import dev.sluice.store.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RocksKeyValueStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> keys(KeyValueStore kv, Space space, String prefix) {
+        List<String> keys = new ArrayList<>();
+        kv.scan(space, b(prefix), (k, v) -> keys.add(new String(k, StandardCharsets.UTF_8)));
+        return keys;
+    }
+
+    @Test
+    void shouldKeepSpacesApartAndSurviveReopen() {
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            KeyValueStore kv = new RocksKeyValueStore(rocks, true);
+            kv.put(Space.TOPICS, b("a"), b("topic"));
+            kv.put(Space.GROUPS, b("a"), b("group"));
+            kv.write(kv.newBatch().put(Space.CONSUMER_STATE, b("g/t/1"), b("5"))
+                    .put(Space.CONSUMER_STATE, b("g/t/2"), b("6"))
+                    .put(Space.CONSUMER_STATE, b("h/t/1"), b("7"))
+                    .delete(Space.TOPICS, b("a")));
+        }
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            KeyValueStore kv = new RocksKeyValueStore(rocks, false);
+            assertThat(kv.get(Space.TOPICS, b("a"))).isNull();
+            assertThat(kv.get(Space.GROUPS, b("a"))).isEqualTo(b("group"));
+            assertThat(keys(kv, Space.CONSUMER_STATE, "g/")).containsExactly("g/t/1", "g/t/2");
+            assertThat(keys(kv, Space.CONSUMER_STATE, "")).hasSize(3);
+            kv.delete(Space.CONSUMER_STATE, b("g/t/1"));
+            assertThat(keys(kv, Space.CONSUMER_STATE, "g/")).containsExactly("g/t/2");
+        }
+    }
+
+    @Test
+    void shouldScanPrefixesNewestFirst() {
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            for (String key : List.of("p1", "p2", "p3", "q1", "o9")) {
+                rocks.put(Family.MESSAGE_KEY, b(key), b("v"), false);
+            }
+            List<String> seen = new ArrayList<>();
+            rocks.scan(Family.MESSAGE_KEY, b("p"), true, (k, v) -> seen.add(new String(k, StandardCharsets.UTF_8)));
+            assertThat(seen).containsExactly("p3", "p2", "p1");
+        }
+    }
+}

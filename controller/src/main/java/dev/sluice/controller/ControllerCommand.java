@@ -1,0 +1,62 @@
+package dev.sluice.controller;
+
+import dev.sluice.controller.server.ControllerConfig;
+import dev.sluice.controller.server.ControllerServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code sluice controller}: runs one node of the controller's Raft group until the process is stopped. */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = "Run a controller node (cluster metadata on Raft).")
+public final class ControllerCommand implements Callable<Integer> {
+
+    @Option(names = "--id", required = true, description = "This node's id; must appear in --peers.")
+    String id;
+
+    @Option(names = "--peers", required = true,
+            description = "Every Raft member as id@host:raftPort, comma separated, e.g. c1@127.0.0.1:9870,c2@...")
+    String peers;
+
+    @Option(names = "--data-dir", required = true, description = "Raft log and snapshots of this node.")
+    Path dataDir;
+
+    @Option(names = "--grpc-port", defaultValue = "-1",
+            description = "Port of the controller API; default: this node's Raft port + 1.")
+    int grpcPort;
+
+    @Option(names = "--heartbeat-timeout-ms", defaultValue = "10000",
+            description = "A broker silent this long is marked down (default ${DEFAULT-VALUE}).")
+    long heartbeatTimeoutMs;
+
+    @Option(names = "--unclean-election", description = "Let a replica outside the in-sync set lead when no "
+            + "in-sync replica is alive (may lose acknowledged messages).")
+    boolean uncleanElection;
+
+    @Option(names = "--snapshot-threshold", defaultValue = "10000",
+            description = "Applied log entries that trigger a snapshot (default ${DEFAULT-VALUE}).")
+    long snapshotThreshold;
+
+    @Override
+    public Integer call() throws Exception {
+        var peerList = ControllerConfig.parsePeers(peers);
+        var self = peerList.stream().filter(peer -> peer.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--id " + id + " is not in --peers"));
+        int apiPort = grpcPort >= 0 ? grpcPort : self.raftPort() + 1;
+        ControllerConfig config = new ControllerConfig(id, peerList, dataDir, apiPort,
+                Duration.ofMillis(heartbeatTimeoutMs), uncleanElection, snapshotThreshold);
+        ControllerServer server = ControllerServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("controller shutdown failed: " + e);
+            }
+        }, "controller-shutdown"));
+        server.awaitTermination();
+        return 0;
+    }
+}

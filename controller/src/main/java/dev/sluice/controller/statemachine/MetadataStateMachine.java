@@ -1,0 +1,211 @@
+package dev.sluice.controller.statemachine;
+
+import dev.sluice.controller.image.ClusterImage;
+import dev.sluice.controller.image.ImageChanges;
+import dev.sluice.controller.image.ImageCodec;
+import dev.sluice.proto.controller.v1.ChangeResponse;
+import dev.sluice.proto.controller.v1.CommandResult;
+import dev.sluice.proto.controller.v1.ElectionPolicy;
+import dev.sluice.proto.controller.v1.MetadataCommand;
+import dev.sluice.proto.controller.v1.MetadataSnapshot;
+import dev.sluice.proto.controller.v1.Rejection;
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The controller's Raft state machine: the cluster metadata image, changed only by applying
+ * committed log entries in order.
+ *
+ * <p>Threading: Ratis calls {@link #startTransaction} on RPC threads of the leader and
+ * {@link #applyTransaction}, {@link #takeSnapshot} and {@link #reinitialize} on its single
+ * state-machine updater thread. The image itself is immutable and published through the
+ * {@link MetadataJournal}, so readers on any thread see whole images.
+ */
+public final class MetadataStateMachine extends BaseStateMachine {
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final MetadataJournal journal;
+    private final ElectionPolicy policy;
+    private final LongSupplier clock;
+
+    /**
+     * @param policy stamped into every entry this node appends as leader
+     * @param clock  leader time stamped into every entry; applying never reads it
+     */
+    public MetadataStateMachine(ElectionPolicy policy, LongSupplier clock, int deltaHistory) {
+        this.policy = policy;
+        this.clock = clock;
+        this.journal = new MetadataJournal(deltaHistory);
+    }
+
+    public MetadataJournal journal() {
+        return journal;
+    }
+
+    public ElectionPolicy policy() {
+        return policy;
+    }
+
+    /** Prepares the snapshot directory and loads the newest snapshot; Ratis then replays the log after it. */
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        reinitialize();
+    }
+
+    /** Reloads the newest snapshot, e.g. after the leader installed one on this follower. */
+    @Override
+    public void reinitialize() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        if (snapshot.getFile().getFileDigest() != null) {
+            MD5FileUtil.verifySavedMD5(file.toFile(), snapshot.getFile().getFileDigest());
+        }
+        MetadataSnapshot loaded;
+        try (InputStream in = Files.newInputStream(file)) {
+            loaded = MetadataSnapshot.parseFrom(in);
+        }
+        synchronized (this) {
+            journal.reset(ImageCodec.fromProto(loaded.getImage()));
+            updateLastAppliedTermIndex(loaded.getTerm(), loaded.getIndex());
+        }
+        LOG.info("{}: loaded metadata snapshot {} (version {})", getId(), file, loaded.getImage().getVersion());
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    /**
+     * Writes the image as of the last applied entry; Ratis purges the log up to the returned index.
+     * The file is written aside and moved into place so a crash never leaves a half snapshot.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        ClusterImage image;
+        TermIndex applied;
+        synchronized (this) {
+            image = journal.image();
+            applied = getLastAppliedTermIndex();
+        }
+        if (applied == null || applied.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        Path target = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        MetadataSnapshot snapshot = MetadataSnapshot.newBuilder().setTerm(applied.getTerm())
+                .setIndex(applied.getIndex()).setImage(ImageCodec.toProto(image)).build();
+        try (OutputStream out = Files.newOutputStream(partial)) {
+            snapshot.writeTo(out);
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(target.toFile());
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), applied));
+        return applied.getIndex();
+    }
+
+    /**
+     * Runs on the leader before the entry is appended: stamps time and election policy into the
+     * command and validates it against the latest image, so refused requests never reach the log.
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        MetadataCommand stamped;
+        try {
+            stamped = MetadataCommand.parseFrom(request.getMessage().getContent().toByteArray()).toBuilder()
+                    .setTimestampMs(clock.getAsLong())
+                    .setPolicy(policy)
+                    .build();
+        } catch (InvalidProtocolBufferException e) {
+            TransactionContext refused = TransactionContext.newBuilder().setStateMachine(this)
+                    .setClientRequest(request).build();
+            refused.setException(new RejectedCommandException(RejectionCode.INVALID_ARGUMENT,
+                    "not a metadata command: " + e.getMessage()));
+            return refused;
+        }
+        TransactionContext transaction = TransactionContext.newBuilder().setStateMachine(this)
+                .setClientRequest(request).setLogData(ByteString.copyFrom(stamped.toByteArray())).build();
+        try {
+            CommandApplier.apply(journal.image(), stamped);
+        } catch (RejectedCommandException e) {
+            transaction.setException(e);
+        }
+        return transaction;
+    }
+
+    /** Applies one committed entry. A refusal decided here leaves the image unchanged on every node. */
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        MetadataCommand command;
+        try {
+            command = MetadataCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("unreadable metadata entry at " + TermIndex.valueOf(entry), e));
+        }
+        CommandResult result;
+        synchronized (this) {
+            result = applyToJournal(command);
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
+    }
+
+    private CommandResult applyToJournal(MetadataCommand command) {
+        ClusterImage before = journal.image();
+        CommandApplier.Outcome outcome;
+        try {
+            outcome = CommandApplier.apply(before, command);
+        } catch (RejectedCommandException e) {
+            return CommandResult.newBuilder().setRejection(
+                    Rejection.newBuilder().setCode(e.code().name()).setMessage(e.detail())).build();
+        }
+        ClusterImage after = before;
+        if (!outcome.delta().isEmpty()) {
+            ImageChanges changes = outcome.delta().changes();
+            after = before.applying(changes);
+            journal.publish(after, changes);
+        }
+        ChangeResponse.Builder change = ChangeResponse.newBuilder().setVersion(after.version());
+        outcome.brokerGroup().map(after.brokerGroups()::get).map(ImageCodec::toProto)
+                .ifPresent(change::setBrokerGroup);
+        outcome.topic().map(after.topics()::get).map(ImageCodec::toProto).ifPresent(change::setTopic);
+        return CommandResult.newBuilder().setChange(change).build();
+    }
+
+    /** Read-only requests: every query returns the current image. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        byte[] image = ImageCodec.toProto(journal.image()).toByteArray();
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(image)));
+    }
+}
