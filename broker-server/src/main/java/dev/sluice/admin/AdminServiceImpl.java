@@ -34,6 +34,10 @@ import dev.sluice.proto.admin.v1.ListDeadLettersResponse;
 import dev.sluice.proto.admin.v1.RedriveDeadLettersRequest;
 import dev.sluice.proto.admin.v1.RedriveDeadLettersResponse;
 import dev.sluice.broker.dlq.RedriveResult;
+import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.proto.admin.v1.ListTimersRequest;
+import dev.sluice.proto.admin.v1.ListTimersResponse;
+import dev.sluice.proto.admin.v1.TopicTimers;
 import dev.sluice.store.MessageKind;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -222,6 +226,19 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
             String group = request.getGroup().isEmpty() ? null : existingGroup(request.getGroup()).name();
             return AdminMessages.toProto(broker.history(existingTopic(request.getTopic()).name(),
                     request.getMessageId(), group));
+        });
+    }
+
+    @Override
+    public void listTimers(ListTimersRequest request, StreamObserver<ListTimersResponse> response) {
+        answer(response, () -> {
+            String topic = request.getTopic().isEmpty() ? null : existingTopic(request.getTopic()).name();
+            ListTimersResponse.Builder timers = ListTimersResponse.newBuilder();
+            for (PendingTimers pending : broker.pendingTimers(topic)) {
+                timers.addTopics(TopicTimers.newBuilder().setTopic(pending.topic()).setPending(pending.count())
+                        .setNextDueMillis(pending.nextDueMillis()));
+            }
+            return timers.build();
         });
     }
 
