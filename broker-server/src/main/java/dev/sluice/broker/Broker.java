@@ -4,6 +4,9 @@ import dev.sluice.broker.dlq.DeadLetterEntry;
 import dev.sluice.broker.dlq.RedriveResult;
 import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.broker.tx.PendingTransaction;
+import dev.sluice.broker.tx.TransactionChecker;
+import dev.sluice.broker.tx.TransactionStats;
 import dev.sluice.store.MessageRecord;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +74,26 @@ public interface Broker extends AutoCloseable {
 
     /** Scheduled messages not yet due, per topic: only {@code topic}'s, or every topic's when null. */
     List<PendingTimers> pendingTimers(String topic);
+
+    /**
+     * Ends the transaction of a half message: COMMIT makes it visible exactly once, ROLLBACK
+     * discards it. Repeating an outcome is OK and changes nothing; the other outcome, or an
+     * unknown id, fails with INVALID_TRANSACTION_ID.
+     *
+     * @param messageId may be empty; otherwise it must be the half message's id
+     * @param fromCheck the producer answers a check the broker sent
+     */
+    CompletableFuture<Void> endTransaction(String topic, String messageId, String transactionId, boolean commit,
+                                           boolean fromCheck);
+
+    /** How the broker reaches producers to check unresolved transactions (the proxy sets it). */
+    void setTransactionChecker(TransactionChecker checker);
+
+    /** Unresolved transactions of a topic, oldest first. */
+    List<PendingTransaction> unresolvedTransactions(String topic, int limit);
+
+    /** Transaction outcomes since start, for metrics. */
+    TransactionStats transactionStats();
 
     // --- consume
 

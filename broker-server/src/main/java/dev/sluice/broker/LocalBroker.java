@@ -9,6 +9,10 @@ import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.broker.pop.PopService;
 import dev.sluice.broker.timer.PendingTimers;
 import dev.sluice.broker.timer.TimerService;
+import dev.sluice.broker.tx.PendingTransaction;
+import dev.sluice.broker.tx.TransactionChecker;
+import dev.sluice.broker.tx.TransactionService;
+import dev.sluice.broker.tx.TransactionStats;
 import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
@@ -23,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +47,7 @@ public final class LocalBroker implements Broker {
     private final DeadLetterQueue deadLetters;
     private final SendAdmission admission;
     private final TimerService timers;
+    private final TransactionService transactions;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
     public LocalBroker(MessageStore store, BrokerConfig config) {
@@ -56,8 +62,13 @@ public final class LocalBroker implements Broker {
                 name -> topics.get(name).map(TopicConfig::queues).orElse(0),
                 this::groupForUse, deadLetters::deadLetter);
         this.timers = new TimerService(store, this::queueForDue);
-        store.setRetentionGuard((topic, queueId) -> TimerService.TOPIC.equals(topic)
-                ? timers.lowestNeededOffset() : pops.lowestNeededOffset(topic, queueId));
+        this.transactions = new TransactionService(store, config.transactions(), this::queueForDue,
+                LocalBroker::translate);
+        store.setRetentionGuard((topic, queueId) -> switch (topic) {
+            case TimerService.TOPIC -> timers.lowestNeededOffset();
+            case TransactionService.TOPIC -> transactions.lowestNeededOffset();
+            default -> pops.lowestNeededOffset(topic, queueId);
+        });
     }
 
     @Override
@@ -141,9 +152,10 @@ public final class LocalBroker implements Broker {
         TopicConfig topic = topicForSend(topicName, messages.get(0).kind());
         long now = System.currentTimeMillis();
         List<MessageRecord> placed = new ArrayList<>(messages.size());
-        boolean[] scheduled = new boolean[messages.size()];
-        for (int i = 0; i < messages.size(); i++) {
-            MessageRecord message = messages.get(i);
+        // how each stored message's receipt is completed: scheduled and half messages wait for their record
+        List<Function<SendReceipt, CompletableFuture<SendReceipt>>> receipts = new ArrayList<>(messages.size());
+        boolean internal = false;
+        for (MessageRecord message : messages) {
             if (!message.topic().equals(topicName)) {
                 throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "all messages of one send must share a topic");
             }
@@ -153,19 +165,23 @@ public final class LocalBroker implements Broker {
             }
             if (message.kind() == MessageKind.DELAY) {
                 checkDeliveryTime(message, now);
-                // due now or in the past: delivered at once, like any message
-                scheduled[i] = message.deliveryTimestamp() > now;
             }
-            placed.add(scheduled[i] ? TimerService.internalCopy(message)
-                    : message.withQueue(topicName, pickQueue(topic, message)));
+            // a delivery time now or in the past is delivered at once, like any message
+            if (message.kind() == MessageKind.DELAY && message.deliveryTimestamp() > now) {
+                placed.add(TimerService.internalCopy(message));
+                receipts.add(stored -> timers.scheduled(message, stored));
+                internal = true;
+            } else if (message.kind() == MessageKind.TRANSACTION) {
+                placed.add(TransactionService.halfCopy(message));
+                receipts.add(stored -> transactions.begun(message, stored));
+                internal = true;
+            } else {
+                placed.add(message.withQueue(topicName, pickQueue(topic, message)));
+                receipts.add(CompletableFuture::completedFuture);
+            }
         }
         CompletableFuture<List<SendReceipt>> stored = admission.append(placed, LocalBroker::translate);
-        for (boolean s : scheduled) {
-            if (s) {
-                return stored.thenCompose(receipts -> withTimers(messages, scheduled, receipts));
-            }
-        }
-        return stored;
+        return internal ? stored.thenCompose(list -> completeReceipts(list, receipts)) : stored;
     }
 
     private void checkDeliveryTime(MessageRecord message, long now) {
@@ -179,18 +195,17 @@ public final class LocalBroker implements Broker {
         }
     }
 
-    private CompletableFuture<List<SendReceipt>> withTimers(List<MessageRecord> messages, boolean[] scheduled,
-                                                            List<SendReceipt> receipts) {
-        List<CompletableFuture<SendReceipt>> results = new ArrayList<>(receipts.size());
-        for (int i = 0; i < receipts.size(); i++) {
-            results.add(scheduled[i] ? timers.scheduled(messages.get(i), receipts.get(i))
-                    : CompletableFuture.completedFuture(receipts.get(i)));
+    private static CompletableFuture<List<SendReceipt>> completeReceipts(
+            List<SendReceipt> stored, List<Function<SendReceipt, CompletableFuture<SendReceipt>>> completions) {
+        List<CompletableFuture<SendReceipt>> results = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            results.add(completions.get(i).apply(stored.get(i)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
     }
 
-    /** The queue a due scheduled message goes to; -1 when its topic is gone. */
+    /** The queue a due scheduled or committed transactional message goes to; -1 when its topic is gone. */
     private int queueForDue(MessageRecord message) {
         return topics.get(message.topic()).map(topic -> pickQueue(topic, message)).orElse(-1);
     }
@@ -211,6 +226,29 @@ public final class LocalBroker implements Broker {
             requireTopic(topic);
         }
         return timers.pending(topic);
+    }
+
+    @Override
+    public CompletableFuture<Void> endTransaction(String topic, String messageId, String transactionId,
+                                                  boolean commit, boolean fromCheck) {
+        requireTopic(topic);
+        return transactions.end(topic, messageId, transactionId, commit, fromCheck);
+    }
+
+    @Override
+    public void setTransactionChecker(TransactionChecker checker) {
+        transactions.setChecker(checker);
+    }
+
+    @Override
+    public List<PendingTransaction> unresolvedTransactions(String topic, int limit) {
+        requireTopic(topic);
+        return transactions.unresolved(topic, limit);
+    }
+
+    @Override
+    public TransactionStats transactionStats() {
+        return transactions.stats();
     }
 
     @Override
@@ -334,6 +372,7 @@ public final class LocalBroker implements Broker {
     @Override
     public void close() {
         timers.close();
+        transactions.close();
         pops.close();
     }
 }

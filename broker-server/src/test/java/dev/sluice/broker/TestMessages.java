@@ -24,6 +24,12 @@ public final class TestMessages {
                 ("body-" + id).getBytes(StandardCharsets.UTF_8));
     }
 
+    public static MessageRecord transactional(String topic, String id) {
+        return new MessageRecord(topic, 0, id, MessageKind.TRANSACTION, "", List.of(), "", 0,
+                System.currentTimeMillis(), "test-host", Map.of(), Map.of(),
+                ("body-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
     public static MessageRecord fifo(String topic, String id, String messageGroup) {
         return new MessageRecord(topic, 0, id, MessageKind.FIFO, "", List.of(), messageGroup, 0,
                 System.currentTimeMillis(), "test-host", Map.of(), Map.of(),
