@@ -9,6 +9,7 @@ import dev.sluice.proto.rmq.v2.MessageType;
 import dev.sluice.proto.rmq.v2.SystemProperties;
 import dev.sluice.proxy.ProxyConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,9 @@ import java.util.Map;
  * so the client learns what to fix (and, being non-retryable, stops resending).
  */
 final class MessageValidator {
+
+    /** The reference proxy's cap on a producer's first-check delay. */
+    private static final Duration MAX_TRANSACTION_RECOVERY = Duration.ofHours(1);
 
     private final ProxyConfig config;
 
@@ -75,6 +79,13 @@ final class MessageValidator {
             validateMessageGroup(system.getMessageGroup());
         } else if (type == MessageType.FIFO) {
             throw new BrokerException(BrokerError.ILLEGAL_MESSAGE_GROUP, "a FIFO message needs a message_group");
+        }
+        if (system.hasOrphanedTransactionRecoveryDuration()) {
+            Duration firstCheck = ProtoTime.duration(system.getOrphanedTransactionRecoveryDuration());
+            if (firstCheck.isNegative() || firstCheck.compareTo(MAX_TRANSACTION_RECOVERY) > 0) {
+                throw new ProtocolException(Code.BAD_REQUEST, "orphaned_transaction_recovery_duration must be between"
+                        + " 0 and " + MAX_TRANSACTION_RECOVERY + ", got " + firstCheck);
+            }
         }
         // how far ahead is the broker's to say (its configurable maximum)
         if (type == MessageType.DELAY && !system.hasDeliveryTimestamp()) {
