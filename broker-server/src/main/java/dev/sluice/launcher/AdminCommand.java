@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Manage topics and consumer groups of a running Sluice.",
         subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class,
+                TransactionCommand.class,
                 ClusterCommand.class})
 final class AdminCommand implements Runnable {
 

@@ -17,6 +17,8 @@ import dev.sluice.proto.admin.v1.GetTopicRequest;
 import dev.sluice.proto.admin.v1.Group;
 import dev.sluice.proto.admin.v1.ListGroupsRequest;
 import dev.sluice.proto.admin.v1.ListTimersRequest;
+import dev.sluice.proto.admin.v1.ListTransactionsRequest;
+import dev.sluice.proto.admin.v1.ListTransactionsResponse;
 import dev.sluice.proto.admin.v1.ListTimersResponse;
 import dev.sluice.proto.admin.v1.ListTopicsRequest;
 import dev.sluice.proto.admin.v1.TopicTimers;
@@ -247,5 +249,26 @@ class AdminServiceImplTest {
         assertThatThrownBy(() -> admin.listTimers(ListTimersRequest.newBuilder().setTopic("nope").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void shouldListUnresolvedTransactionsOfATopic() {
+        admin.createTopic(CreateTopicRequest.newBuilder().setName("payments")
+                .setType(TopicType.TOPIC_TYPE_TRANSACTION).build());
+        dev.sluice.broker.SendReceipt half = broker.send(java.util.List.of(
+                dev.sluice.broker.TestMessages.transactional("payments", "t1"))).join().get(0);
+
+        ListTransactionsResponse list = admin.listTransactions(
+                ListTransactionsRequest.newBuilder().setTopic("payments").build());
+
+        assertThat(list.getTransactionsList()).singleElement().satisfies(t -> {
+            assertThat(t.getTransactionId()).isEqualTo(half.transactionId());
+            assertThat(t.getMessageId()).isEqualTo("t1");
+            assertThat(t.getChecks()).isZero();
+            assertThat(t.getCreatedMillis()).isPositive();
+        });
+        broker.endTransaction("payments", "t1", half.transactionId(), false, false).join();
+        assertThat(admin.listTransactions(ListTransactionsRequest.newBuilder().setTopic("payments").build())
+                .getTransactionsList()).isEmpty();
     }
 }
