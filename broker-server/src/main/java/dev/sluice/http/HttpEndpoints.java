@@ -7,15 +7,20 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The HTTP side of a Sluice process, for Kubernetes probes: {@code /healthz} answers 200 while
+ * The HTTP side of a Sluice process: {@code /metrics} for Prometheus, and for Kubernetes probes
+ * {@code /healthz}, which answers 200 while
  * the process runs; {@code /readyz} answers 200 once the process can serve clients (store
  * recovered, gRPC listening) and 503 before that and while stopping.
  *
  * <p>Handlers are trivial and run on the server's single dispatcher thread.
  */
 public final class HttpEndpoints implements AutoCloseable {
+
+    private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
 
@@ -27,14 +32,17 @@ public final class HttpEndpoints implements AutoCloseable {
      * Binds and starts serving.
      *
      * @param port  0 picks a free port; {@link #port()} tells which
-     * @param ready asked on every {@code /readyz}
+     * @param ready   asked on every {@code /readyz}
+     * @param metrics the Prometheus text served at {@code /metrics}, made on every scrape
      */
-    public static HttpEndpoints start(String host, int port, BooleanSupplier ready) throws IOException {
+    public static HttpEndpoints start(String host, int port, BooleanSupplier ready, Supplier<String> metrics)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
+        server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
+        server.createContext("/healthz", exchange -> respond(exchange, 200, PLAIN_TEXT, "ok"));
         server.createContext("/readyz", exchange -> {
             boolean isReady = ready.getAsBoolean();
-            respond(exchange, isReady ? 200 : 503, isReady ? "ready" : "not ready");
+            respond(exchange, isReady ? 200 : 503, PLAIN_TEXT, isReady ? "ready" : "not ready");
         });
         server.start();
         return new HttpEndpoints(server);
@@ -49,7 +57,8 @@ public final class HttpEndpoints implements AutoCloseable {
         server.stop(0);
     }
 
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, String contentType, String body)
+            throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -63,7 +72,7 @@ public final class HttpEndpoints implements AutoCloseable {
                 return;
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             if (method.equals("HEAD")) {
                 exchange.sendResponseHeaders(status, -1);
                 return;

@@ -5,19 +5,26 @@ import dev.sluice.broker.LocalBroker;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.http.HttpEndpoints;
+import dev.sluice.metrics.BrokerGauges;
+import dev.sluice.metrics.RpcMetricsInterceptor;
+import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.metrics.TrafficMeters;
+import io.grpc.ServerInterceptors;
 import dev.sluice.proxy.ClientSessions;
 import dev.sluice.proxy.grpc.GrpcServer;
 import dev.sluice.proxy.grpc.MessagingServiceImpl;
 import dev.sluice.store.LogStore;
 import dev.sluice.store.StoreException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Store, broker, RocketMQ v2 + admin gRPC and the health endpoints of one standalone process.
+ * Store, broker, RocketMQ v2 + admin gRPC, metrics and the health endpoints of one standalone process.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once or more (idempotent). Both are
  * synchronized, so a SIGTERM arriving during a long store recovery waits for it to finish and
@@ -36,6 +43,8 @@ public final class StandaloneServer implements AutoCloseable {
     private LogStore store;
     private LocalBroker broker;
     private GrpcServer grpc;
+    private final SluiceMetrics metrics = new SluiceMetrics("standalone", "standalone", nodeId());
+    private volatile BrokerGauges gauges;
 
     public StandaloneServer(SluiceConfig config) {
         this.config = config;
@@ -53,7 +62,7 @@ public final class StandaloneServer implements AutoCloseable {
         }
         ServerConfig server = config.server();
         try {
-            http = HttpEndpoints.start(server.host(), server.httpPort(), () -> ready);
+            http = HttpEndpoints.start(server.host(), server.httpPort(), () -> ready, this::scrape);
         } catch (IOException e) {
             throw new StartupException("cannot serve HTTP on " + server.host() + ":" + server.httpPort() + ": " + e.getMessage(), e);
         }
@@ -64,15 +73,34 @@ public final class StandaloneServer implements AutoCloseable {
             throw new StartupException("cannot open the store in " + config.store().dataDir() + ": " + e.getMessage(), e);
         }
         broker = new LocalBroker(store, config.broker());
+        gauges = new BrokerGauges(broker, store, metrics.registry());
+        RpcMetricsInterceptor rpcMetrics = new RpcMetricsInterceptor(new TrafficMeters(metrics.registry()));
         try {
-            grpc = GrpcServer.start(server.host(), server.grpcPort(), config.proxy(), List.of(
-                    new MessagingServiceImpl(broker, config.proxy(), new ClientSessions()),
-                    new AdminServiceImpl(broker, config.broker())));
+            grpc = GrpcServer.startDefinitions(server.host(), server.grpcPort(), config.proxy(), List.of(
+                    ServerInterceptors.intercept(new MessagingServiceImpl(broker, config.proxy(), new ClientSessions()),
+                            rpcMetrics),
+                    new AdminServiceImpl(broker, config.broker()).bindService()));
         } catch (IOException e) {
             throw new StartupException("cannot serve gRPC on " + server.host() + ":" + server.grpcPort() + ": " + e.getMessage(), e);
         }
         ready = true;
         log.info("{}", describe());
+    }
+
+    private String scrape() {
+        BrokerGauges current = gauges;
+        if (current != null && ready) {
+            current.refresh();
+        }
+        return metrics.scrape();
+    }
+
+    private static String nodeId() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     public int grpcPort() {
@@ -119,6 +147,7 @@ public final class StandaloneServer implements AutoCloseable {
         if (http != null) {
             step("stop HTTP", http::close);
         }
+        step("close metrics", metrics::close);
         log.info("Sluice stopped");
         stopped.countDown();
     }

@@ -1,6 +1,11 @@
 package dev.sluice.store;
 
-/** Sizes for admin and metrics. */
+/**
+ * Sizes and counters for admin and metrics.
+ *
+ * @param flushes     fsyncs of the commit log so far
+ * @param flushNanos  time spent in them
+ */
 public record StoreStats(long commitLogMinOffset, long commitLogMaxOffset, long diskBytesUsed,
-                         long diskBytesFree, int segmentCount) {
+                         long diskBytesFree, int segmentCount, long flushes, long flushNanos) {
 }

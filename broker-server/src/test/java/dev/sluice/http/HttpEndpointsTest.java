@@ -21,7 +21,7 @@ class HttpEndpointsTest {
 
     @BeforeEach
     void start() throws IOException {
-        endpoints = HttpEndpoints.start("127.0.0.1", 0, ready::get);
+        endpoints = HttpEndpoints.start("127.0.0.1", 0, ready::get, () -> "sluice_up 1\n");
     }
 
     @AfterEach
@@ -51,7 +51,17 @@ class HttpEndpointsTest {
     @Test
     void shouldNotAnswerPathsItDoesNotServe() throws Exception {
         assertThat(get("/healthzz").statusCode()).isEqualTo(404);
-        assertThat(get("/metrics").statusCode()).isEqualTo(404);
+        assertThat(get("/metricsfoo").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldServeMetricsInPrometheusTextFormat() throws Exception {
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(response.body()).isEqualTo("sluice_up 1\n");
     }
 
     @Test

@@ -11,8 +11,9 @@ import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.store.MessageStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -208,13 +209,27 @@ public final class PopService implements AutoCloseable {
         }
     }
 
+    /**
+     * Backlog per queue of every topic the group reads. A queue the group never touched counts
+     * from the oldest stored message, where its first receive will start.
+     */
     public List<QueueLag> lag(String group) {
-        return progress.all().stream()
-                .filter(s -> s.key().group().equals(group))
-                .map(s -> new QueueLag(s.key().topic(), s.key().queueId(), s.frontier(),
-                        store.nextOffset(s.key().topic(), s.key().queueId()), s.inFlight()))
-                .sorted(Comparator.comparing(QueueLag::topic).thenComparingInt(QueueLag::queueId))
-                .toList();
+        Set<String> topics = new TreeSet<>();
+        progress.all().forEach(s -> {
+            if (s.key().group().equals(group)) {
+                topics.add(s.key().topic());
+            }
+        });
+        List<QueueLag> lags = new ArrayList<>();
+        for (String topic : topics) {
+            for (int queueId = 0; queueId < topicQueues.applyAsInt(topic); queueId++) {
+                QueueConsumerState state = progress.find(new QueueKey(group, topic, queueId));
+                long acked = state == null ? store.firstOffset(topic, queueId) : state.frontier();
+                lags.add(new QueueLag(topic, queueId, acked, store.nextOffset(topic, queueId),
+                        state == null ? 0 : state.inFlight()));
+            }
+        }
+        return lags;
     }
 
     /** The lowest offset of a queue some group has not consumed yet; Long.MAX_VALUE if none reads it. */

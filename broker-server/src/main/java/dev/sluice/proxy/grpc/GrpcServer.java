@@ -2,6 +2,7 @@ package dev.sluice.proxy.grpc;
 
 import dev.sluice.proxy.ProxyConfig;
 import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -45,6 +46,12 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(String host, int port, ProxyConfig config, List<BindableService> services)
             throws IOException {
+        return startDefinitions(host, port, config, services.stream().map(BindableService::bindService).toList());
+    }
+
+    /** Like {@link #start}, for services already wrapped in their own interceptors. */
+    public static GrpcServer startDefinitions(String host, int port, ProxyConfig config,
+                                              List<ServerServiceDefinition> services) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .directExecutor()
                 .maxInboundMessageSize(config.maxInboundMessageBytes())

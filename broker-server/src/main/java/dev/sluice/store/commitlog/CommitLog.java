@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -32,6 +33,8 @@ public final class CommitLog implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
+    private final LongAdder flushes = new LongAdder();
+    private final LongAdder flushNanos = new LongAdder();
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     /** Frames of the current batch not yet handed to the file: one write call per batch. */
     private final ByteBuffer pending = ByteBuffer.allocateDirect(PENDING_BYTES);
@@ -220,7 +223,20 @@ public final class CommitLog implements AutoCloseable {
 
     /** Forces the active segment; earlier segments were forced when the writer rolled. */
     public void forceActive() throws IOException {
+        long start = System.nanoTime();
         segments.lastEntry().getValue().force();
+        flushes.increment();
+        flushNanos.add(System.nanoTime() - start);
+    }
+
+    /** Forces of the active segment so far, for the flush-latency metric. */
+    public long flushes() {
+        return flushes.sum();
+    }
+
+    /** Time spent in those forces, in nanoseconds. */
+    public long flushNanos() {
+        return flushNanos.sum();
     }
 
     /** End of the bytes handed to the file system, published after each write. */

@@ -1,0 +1,53 @@
+package dev.sluice.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options every scenario takes: where to connect, how long, what to compare, where to write. */
+public final class CommonOptions {
+
+    @Option(names = "--endpoint", required = true, description = "RocketMQ 5 gRPC endpoint, host:port (A in a comparison)")
+    String endpoint;
+
+    @Option(names = "--compare", paramLabel = "ENDPOINT2",
+            description = "Also run against this endpoint, alternately A B A B, and print medians and the ratio B/A")
+    String compare;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Runs per endpoint with --compare (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = DurationParser.class,
+            description = "Measured time (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "5s", converter = DurationParser.class,
+            description = "Time before measuring starts, thrown away (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(names = "--server-pid", description = "Report this process's RSS (Linux /proc) for endpoint A")
+    Long serverPid;
+
+    @Option(names = "--compare-server-pid", description = "Report this process's RSS for the --compare endpoint")
+    Long compareServerPid;
+
+    @Option(names = "--json-out", paramLabel = "FILE", description = "Also append the JSON line to this file")
+    Path jsonOut;
+
+    @Option(names = "--tls", description = "Connect with TLS (server certificates are not verified)")
+    boolean tls;
+
+    @Option(names = "--request-timeout", defaultValue = "10s", converter = DurationParser.class,
+            description = "Client request timeout (default: ${DEFAULT-VALUE})")
+    Duration requestTimeout;
+
+    @Option(names = "--topic", description = "Use this existing topic instead of creating one per run (other brokers)")
+    String topic;
+
+    @Option(names = "--no-admin", description = "Do not create topics/groups through Sluice's admin API; needs --topic, "
+            + "and the broker must create consumer groups on first use")
+    boolean noAdmin;
+
+    @Option(names = "--keep-topics", description = "Do not delete the topics and groups a run created")
+    boolean keepTopics;
+}

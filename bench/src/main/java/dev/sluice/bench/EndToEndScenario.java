@@ -1,0 +1,112 @@
+package dev.sluice.bench;
+
+import dev.sluice.proto.admin.v1.TopicType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end latency (send → consumer) at a fixed rate, and whether every message arrived exactly
+ * once: lost = sent OK but never consumed, duplicates = consumed successfully more than once.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End-to-end latency at a fixed send rate with a consumer; lost and duplicate counts.")
+public final class EndToEndScenario implements Scenario, Callable<Integer> {
+
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SendOptions send;
+
+    @Mixin
+    ConsumeOptions consume;
+
+    @Option(names = "--rate", defaultValue = "2000", description = "Total send rate, msg/s (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--body-size", defaultValue = "1024", description = "Message body bytes (default: ${DEFAULT-VALUE})")
+    int bodySize;
+
+    @Override
+    public String name() {
+        return "e2e";
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        new Runner(System.out).run(this);
+        return 0;
+    }
+
+    @Override
+    public Report run(Target target) throws Exception {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("e2e needs a fixed --rate > 0");
+        }
+        String topic = target.topic("e2e", TopicType.TOPIC_TYPE_NORMAL, 0);
+        String group = target.group("e2e");
+        DeliveryLedger ledger = new DeliveryLedger();
+        LatencyRecorder latency = new LatencyRecorder();
+        Probe probe = new Probe();
+        LongAdder foreign = new LongAdder();
+        AtomicLong measureFromMicros = new AtomicLong(Long.MAX_VALUE);
+        BenchConsumer.Handler handler = (view, receivedMicros) -> {
+            Optional<BenchMessages.Stamp> stamp = BenchMessages.read(view, target.runId());
+            if (stamp.isEmpty()) {
+                foreign.increment();
+            } else if (stamp.get().probe()) {
+                probe.seen();
+            } else if (ledger.received(stamp.get().seq()) && stamp.get().sentMicros() >= measureFromMicros.get()) {
+                latency.recordMicros(receivedMicros - stamp.get().sentMicros());
+            }
+        };
+        byte[] body = new byte[bodySize];
+        List<Producer> producers = new ArrayList<>();
+        try (BenchConsumer consumer = BenchConsumer.start(consume.consumer, target, group, topic, handler)) {
+            producers.addAll(Producers.open(target, send.producers, topic, false));
+            probe.await(producers.get(0), target, topic, false, PROBE_TIMEOUT);
+            SendLoop loop = new SendLoop(producers, send.window, rate, Long.MAX_VALUE,
+                    seq -> BenchMessages.build(target, topic, body, seq, false, null),
+                    (seq, error) -> {
+                        if (error == null) {
+                            ledger.sent(seq);
+                        }
+                    }, common.requestTimeout.plus(Duration.ofSeconds(5)));
+            measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
+            SendLoop.Measurement m = loop.run(common.warmup, common.duration, "e2e " + target.endpoint());
+            Drain.await(ledger::complete, consume.drain);
+            return new Report(name(), target.endpoint())
+                    .throughput(m.ok(), bodySize, m.seconds())
+                    .latency(Percentiles.ofMicros(latency.takeInterval()))
+                    .put(Report.SENT, ledger.sentCount())
+                    .put(Report.RECEIVED, ledger.receivedCount())
+                    .put(Report.LOST, ledger.lost())
+                    .put(Report.DUPLICATES, ledger.duplicates())
+                    .put(Report.ERRORS, loop.failed() + consumer.errors())
+                    .put(Report.SERVER_RSS_MB, target.serverRssMib())
+                    .put("target_rate", rate)
+                    .put("consumer", consume.consumer.name())
+                    .put("body_size", bodySize)
+                    .put("foreign", foreign.sum() > 0 ? foreign.sum() : null)
+                    .put("first_error", loop.firstError());
+        } finally {
+            Closing.all(producers);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sluice.it;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.rocketmq.client.apis.ClientConfiguration;
+import org.apache.rocketmq.client.apis.ClientException;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.consumer.FilterExpression;
+import org.apache.rocketmq.client.apis.consumer.MessageListener;
+import org.apache.rocketmq.client.apis.consumer.PushConsumer;
+import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
+import org.apache.rocketmq.client.apis.message.MessageBuilder;
+import org.apache.rocketmq.client.apis.producer.Producer;
+
+/**
+ * Builds official RocketMQ 5 client objects for one endpoint, configured the way the README tells a
+ * user to (plain text, no credentials), and closes them all, newest first.
+ */
+final class Clients implements AutoCloseable {
+
+    /** Per-RPC deadline; generous because the test machine is shared and slow. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    // The 5.2.0 client has no accessor for the status code: it only puts it into the message.
+    private static final Pattern RESPONSE_CODE = Pattern.compile("response-code=(\\d+)");
+
+    private final ClientServiceProvider provider = ClientServiceProvider.loadService();
+    private final String endpoints;
+    private final Deque<Closeable> opened = new ArrayDeque<>();
+
+    Clients(String endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    ClientConfiguration configuration() {
+        return ClientConfiguration.newBuilder()
+                .setEndpoints(endpoints)
+                .enableSsl(false)
+                .setRequestTimeout(REQUEST_TIMEOUT)
+                .build();
+    }
+
+    /** A producer; topics given here have their routes fetched at start-up. */
+    Producer producer(String... topics) throws ClientException {
+        return remember(provider.newProducerBuilder()
+                .setClientConfiguration(configuration())
+                .setTopics(topics)
+                .build());
+    }
+
+    SimpleConsumer simpleConsumer(String group, String topic, FilterExpression filter, Duration awaitDuration)
+            throws ClientException {
+        return remember(provider.newSimpleConsumerBuilder()
+                .setClientConfiguration(configuration())
+                .setConsumerGroup(group)
+                .setSubscriptionExpressions(Map.of(topic, filter))
+                .setAwaitDuration(awaitDuration)
+                .build());
+    }
+
+    PushConsumer pushConsumer(String group, String topic, FilterExpression filter, MessageListener listener)
+            throws ClientException {
+        return remember(provider.newPushConsumerBuilder()
+                .setClientConfiguration(configuration())
+                .setConsumerGroup(group)
+                .setSubscriptionExpressions(Map.of(topic, filter))
+                .setMessageListener(listener)
+                .build());
+    }
+
+    MessageBuilder message(String topic) {
+        return provider.newMessageBuilder().setTopic(topic);
+    }
+
+    /** The RocketMQ status code the server answered with, if this failure (or a cause) carries one. */
+    static OptionalInt responseCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                Matcher code = RESPONSE_CODE.matcher(t.getMessage());
+                if (code.find()) {
+                    return OptionalInt.of(Integer.parseInt(code.group(1)));
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    private <T extends Closeable> T remember(T client) {
+        opened.push(client);
+        return client;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
