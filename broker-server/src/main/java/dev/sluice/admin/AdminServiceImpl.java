@@ -34,6 +34,14 @@ import dev.sluice.proto.admin.v1.ListDeadLettersResponse;
 import dev.sluice.proto.admin.v1.RedriveDeadLettersRequest;
 import dev.sluice.proto.admin.v1.RedriveDeadLettersResponse;
 import dev.sluice.broker.dlq.RedriveResult;
+import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.broker.tx.PendingTransaction;
+import dev.sluice.proto.admin.v1.ListTransactionsRequest;
+import dev.sluice.proto.admin.v1.ListTransactionsResponse;
+import dev.sluice.proto.admin.v1.Transaction;
+import dev.sluice.proto.admin.v1.ListTimersRequest;
+import dev.sluice.proto.admin.v1.ListTimersResponse;
+import dev.sluice.proto.admin.v1.TopicTimers;
 import dev.sluice.store.MessageKind;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -59,6 +67,9 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
 
     /** Dead letters listed when the request sets no limit. */
     static final int DEFAULT_DEAD_LETTER_LIMIT = 1000;
+
+    /** Unresolved transactions listed when the request sets no limit. */
+    static final int DEFAULT_TRANSACTION_LIMIT = 1000;
 
     private final Broker broker;
     private final BrokerConfig config;
@@ -222,6 +233,36 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
             String group = request.getGroup().isEmpty() ? null : existingGroup(request.getGroup()).name();
             return AdminMessages.toProto(broker.history(existingTopic(request.getTopic()).name(),
                     request.getMessageId(), group));
+        });
+    }
+
+    @Override
+    public void listTimers(ListTimersRequest request, StreamObserver<ListTimersResponse> response) {
+        answer(response, () -> {
+            String topic = request.getTopic().isEmpty() ? null : existingTopic(request.getTopic()).name();
+            ListTimersResponse.Builder timers = ListTimersResponse.newBuilder();
+            for (PendingTimers pending : broker.pendingTimers(topic)) {
+                timers.addTopics(TopicTimers.newBuilder().setTopic(pending.topic()).setPending(pending.count())
+                        .setNextDueMillis(pending.nextDueMillis()));
+            }
+            return timers.build();
+        });
+    }
+
+    @Override
+    public void listTransactions(ListTransactionsRequest request, StreamObserver<ListTransactionsResponse> response) {
+        answer(response, () -> {
+            if (request.getLimit() < 0) {
+                throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "limit must not be negative");
+            }
+            int limit = request.getLimit() == 0 ? DEFAULT_TRANSACTION_LIMIT : request.getLimit();
+            ListTransactionsResponse.Builder list = ListTransactionsResponse.newBuilder();
+            for (PendingTransaction t : broker.unresolvedTransactions(existingTopic(request.getTopic()).name(), limit)) {
+                list.addTransactions(Transaction.newBuilder().setTransactionId(t.transactionId()).setTopic(t.topic())
+                        .setMessageId(t.messageId()).setProducer(t.producer()).setCreatedMillis(t.createdMillis())
+                        .setChecks(t.checks()).setNextCheckMillis(t.nextCheckMillis()));
+            }
+            return list.build();
         });
     }
 

@@ -3,6 +3,10 @@ package dev.sluice.broker;
 import dev.sluice.broker.dlq.DeadLetterEntry;
 import dev.sluice.broker.dlq.RedriveResult;
 import dev.sluice.broker.pop.GroupCounters;
+import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.broker.tx.PendingTransaction;
+import dev.sluice.broker.tx.TransactionChecker;
+import dev.sluice.broker.tx.TransactionStats;
 import dev.sluice.store.MessageRecord;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +64,36 @@ public interface Broker extends AutoCloseable {
      * robin otherwise; the record's queueId is ignored) and completes once durable.
      */
     CompletableFuture<List<SendReceipt>> send(List<MessageRecord> messages);
+
+    /**
+     * Cancels a scheduled message that is not yet due, by the recall handle its send returned;
+     * completes with its message id. MESSAGE_NOT_FOUND when it was already delivered, recalled or
+     * never existed; ILLEGAL_ARGUMENT for a handle that does not parse.
+     */
+    CompletableFuture<String> recall(String topic, String recallHandle);
+
+    /** Scheduled messages not yet due, per topic: only {@code topic}'s, or every topic's when null. */
+    List<PendingTimers> pendingTimers(String topic);
+
+    /**
+     * Ends the transaction of a half message: COMMIT makes it visible exactly once, ROLLBACK
+     * discards it. Repeating an outcome is OK and changes nothing; the other outcome, or an
+     * unknown id, fails with INVALID_TRANSACTION_ID.
+     *
+     * @param messageId may be empty; otherwise it must be the half message's id
+     * @param fromCheck the producer answers a check the broker sent
+     */
+    CompletableFuture<Void> endTransaction(String topic, String messageId, String transactionId, boolean commit,
+                                           boolean fromCheck);
+
+    /** How the broker reaches producers to check unresolved transactions (the proxy sets it). */
+    void setTransactionChecker(TransactionChecker checker);
+
+    /** Unresolved transactions of a topic, oldest first. */
+    List<PendingTransaction> unresolvedTransactions(String topic, int limit);
+
+    /** Transaction outcomes since start, for metrics. */
+    TransactionStats transactionStats();
 
     // --- consume
 

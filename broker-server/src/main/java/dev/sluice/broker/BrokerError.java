@@ -24,6 +24,10 @@ public enum BrokerError {
     MESSAGE_TYPE_MISMATCH(false),
     INVALID_RECEIPT_HANDLE(false),
     MESSAGE_NOT_FOUND(false),
+    /** A scheduled message's delivery time is missing or too far ahead. */
+    ILLEGAL_DELIVERY_TIME(false),
+    /** A transaction id that is malformed, unknown, or names a transaction already ended the other way. */
+    INVALID_TRANSACTION_ID(false),
     /** Overloaded or temporarily unable to write (disk past watermark, store starting). */
     BUSY(true),
     INTERNAL(true);

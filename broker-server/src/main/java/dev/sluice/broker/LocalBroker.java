@@ -7,6 +7,12 @@ import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.broker.meta.Registry;
 import dev.sluice.broker.pop.GroupCounters;
 import dev.sluice.broker.pop.PopService;
+import dev.sluice.broker.timer.PendingTimers;
+import dev.sluice.broker.timer.TimerService;
+import dev.sluice.broker.tx.PendingTransaction;
+import dev.sluice.broker.tx.TransactionChecker;
+import dev.sluice.broker.tx.TransactionService;
+import dev.sluice.broker.tx.TransactionStats;
 import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
@@ -21,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +46,8 @@ public final class LocalBroker implements Broker {
     private final DeliveryHistory history;
     private final DeadLetterQueue deadLetters;
     private final SendAdmission admission;
+    private final TimerService timers;
+    private final TransactionService transactions;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
     public LocalBroker(MessageStore store, BrokerConfig config) {
@@ -52,7 +61,14 @@ public final class LocalBroker implements Broker {
         this.pops = new PopService(store, config, history,
                 name -> topics.get(name).map(TopicConfig::queues).orElse(0),
                 this::groupForUse, deadLetters::deadLetter);
-        store.setRetentionGuard(pops::lowestNeededOffset);
+        this.timers = new TimerService(store, this::queueForDue);
+        this.transactions = new TransactionService(store, config.transactions(), this::queueForDue,
+                LocalBroker::translate);
+        store.setRetentionGuard((topic, queueId) -> switch (topic) {
+            case TimerService.TOPIC -> timers.lowestNeededOffset();
+            case TransactionService.TOPIC -> transactions.lowestNeededOffset();
+            default -> pops.lowestNeededOffset(topic, queueId);
+        });
     }
 
     @Override
@@ -134,7 +150,11 @@ public final class LocalBroker implements Broker {
         }
         String topicName = messages.get(0).topic();
         TopicConfig topic = topicForSend(topicName, messages.get(0).kind());
+        long now = System.currentTimeMillis();
         List<MessageRecord> placed = new ArrayList<>(messages.size());
+        // how each stored message's receipt is completed: scheduled and half messages wait for their record
+        List<Function<SendReceipt, CompletableFuture<SendReceipt>>> receipts = new ArrayList<>(messages.size());
+        boolean internal = false;
         for (MessageRecord message : messages) {
             if (!message.topic().equals(topicName)) {
                 throw new BrokerException(BrokerError.ILLEGAL_ARGUMENT, "all messages of one send must share a topic");
@@ -143,9 +163,92 @@ public final class LocalBroker implements Broker {
                 throw new BrokerException(BrokerError.MESSAGE_TYPE_MISMATCH, "topic '" + topicName + "' accepts "
                         + topic.type() + " messages, but this message is " + message.kind());
             }
-            placed.add(message.withQueue(topicName, pickQueue(topic, message)));
+            if (message.kind() == MessageKind.DELAY) {
+                checkDeliveryTime(message, now);
+            }
+            // a delivery time now or in the past is delivered at once, like any message
+            if (message.kind() == MessageKind.DELAY && message.deliveryTimestamp() > now) {
+                placed.add(TimerService.internalCopy(message));
+                receipts.add(stored -> timers.scheduled(message, stored));
+                internal = true;
+            } else if (message.kind() == MessageKind.TRANSACTION) {
+                placed.add(TransactionService.halfCopy(message));
+                receipts.add(stored -> transactions.begun(message, stored));
+                internal = true;
+            } else {
+                placed.add(message.withQueue(topicName, pickQueue(topic, message)));
+                receipts.add(CompletableFuture::completedFuture);
+            }
         }
-        return admission.append(placed, LocalBroker::translate);
+        CompletableFuture<List<SendReceipt>> stored = admission.append(placed, LocalBroker::translate);
+        return internal ? stored.thenCompose(list -> completeReceipts(list, receipts)) : stored;
+    }
+
+    private void checkDeliveryTime(MessageRecord message, long now) {
+        if (message.deliveryTimestamp() <= 0) {
+            throw new BrokerException(BrokerError.ILLEGAL_DELIVERY_TIME, "a DELAY message needs a delivery time");
+        }
+        if (message.deliveryTimestamp() - now > config.maxDeliveryDelay().toMillis()) {
+            throw new BrokerException(BrokerError.ILLEGAL_DELIVERY_TIME, "delivery time "
+                    + java.time.Instant.ofEpochMilli(message.deliveryTimestamp()) + " is more than "
+                    + config.maxDeliveryDelay() + " ahead, the broker's limit");
+        }
+    }
+
+    private static CompletableFuture<List<SendReceipt>> completeReceipts(
+            List<SendReceipt> stored, List<Function<SendReceipt, CompletableFuture<SendReceipt>>> completions) {
+        List<CompletableFuture<SendReceipt>> results = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            results.add(completions.get(i).apply(stored.get(i)));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** The queue a due scheduled or committed transactional message goes to; -1 when its topic is gone. */
+    private int queueForDue(MessageRecord message) {
+        return topics.get(message.topic()).map(topic -> pickQueue(topic, message)).orElse(-1);
+    }
+
+    @Override
+    public CompletableFuture<String> recall(String topic, String recallHandle) {
+        TopicConfig config = requireTopic(topic);
+        if (config.type() != MessageKind.DELAY) {
+            throw new BrokerException(BrokerError.MESSAGE_TYPE_MISMATCH, "topic '" + topic + "' is a "
+                    + config.type() + " topic; only DELAY messages can be recalled");
+        }
+        return timers.recall(topic, recallHandle);
+    }
+
+    @Override
+    public List<PendingTimers> pendingTimers(String topic) {
+        if (topic != null) {
+            requireTopic(topic);
+        }
+        return timers.pending(topic);
+    }
+
+    @Override
+    public CompletableFuture<Void> endTransaction(String topic, String messageId, String transactionId,
+                                                  boolean commit, boolean fromCheck) {
+        requireTopic(topic);
+        return transactions.end(topic, messageId, transactionId, commit, fromCheck);
+    }
+
+    @Override
+    public void setTransactionChecker(TransactionChecker checker) {
+        transactions.setChecker(checker);
+    }
+
+    @Override
+    public List<PendingTransaction> unresolvedTransactions(String topic, int limit) {
+        requireTopic(topic);
+        return transactions.unresolved(topic, limit);
+    }
+
+    @Override
+    public TransactionStats transactionStats() {
+        return transactions.stats();
     }
 
     @Override
@@ -268,6 +371,8 @@ public final class LocalBroker implements Broker {
 
     @Override
     public void close() {
+        timers.close();
+        transactions.close();
         pops.close();
     }
 }

@@ -67,6 +67,21 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> BROKER_MAX_PENDING_SENDS = new ConfigKey<>("broker.max-pending-sends",
             ConfigType.integer(1, 10_000_000), "100000",
             "Messages accepted but not yet stored past which sends are told to back off (TOO_MANY_REQUESTS).");
+    public static final ConfigKey<Duration> BROKER_MAX_DELIVERY_DELAY = new ConfigKey<>(
+            "broker.max-delivery-delay", ConfigType.duration(Duration.ZERO, Duration.ofDays(3650)), "40d",
+            "How far ahead a scheduled (DELAY) message may be due; later ones are refused (ILLEGAL_DELIVERY_TIME).");
+    public static final ConfigKey<Duration> BROKER_TRANSACTION_FIRST_CHECK = new ConfigKey<>(
+            "broker.transaction-first-check", ConfigType.duration(Duration.ZERO, Duration.ofHours(1)), "6s",
+            "How long after its half message an unresolved transaction is first checked with its producer.");
+    public static final ConfigKey<Duration> BROKER_TRANSACTION_CHECK_INTERVAL = new ConfigKey<>(
+            "broker.transaction-check-interval", ConfigType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
+            "30s", "Wait after the first transaction check; doubles after each further check.");
+    public static final ConfigKey<Duration> BROKER_TRANSACTION_MAX_CHECK_INTERVAL = new ConfigKey<>(
+            "broker.transaction-max-check-interval", ConfigType.duration(Duration.ofMillis(100), Duration.ofDays(1)),
+            "5m", "Longest wait between two checks of one transaction.");
+    public static final ConfigKey<Integer> BROKER_TRANSACTION_MAX_CHECKS = new ConfigKey<>(
+            "broker.transaction-max-checks", ConfigType.integer(1, 1000), "15",
+            "Checks a live producer received without resolving a transaction before it is rolled back.");
 
     public static final ConfigKey<Long> PROXY_MAX_BODY_SIZE = new ConfigKey<>("proxy.max-body-size",
             ConfigType.bytes(1, 64L << 20), "4MiB", "Largest message body a send may carry.");
@@ -77,7 +92,9 @@ public final class ConfigKeys {
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,
             BROKER_AUTO_RENEW_INVISIBLE, BROKER_MAX_AUTO_RENEW, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE,
-            BROKER_DEDUP_WINDOW, BROKER_MAX_PENDING_SENDS, PROXY_MAX_BODY_SIZE);
+            BROKER_DEDUP_WINDOW, BROKER_MAX_PENDING_SENDS, BROKER_MAX_DELIVERY_DELAY, BROKER_TRANSACTION_FIRST_CHECK,
+            BROKER_TRANSACTION_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECKS,
+            PROXY_MAX_BODY_SIZE);
 
     private ConfigKeys() {
     }

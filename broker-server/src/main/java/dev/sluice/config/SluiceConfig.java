@@ -3,6 +3,7 @@ package dev.sluice.config;
 import static dev.sluice.config.ConfigKeys.*;
 
 import dev.sluice.broker.BrokerConfig;
+import dev.sluice.broker.TransactionPolicy;
 import dev.sluice.proxy.ProxyConfig;
 import dev.sluice.store.StoreConfig;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
     public static SluiceConfig from(ConfigValues v) {
         requireOrdered(v, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK);
         requireOrdered(v, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE);
+        requireOrdered(v, BROKER_TRANSACTION_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECK_INTERVAL);
         int grpcPort = v.get(GRPC_PORT);
         int httpPort = v.get(HTTP_PORT);
         if (grpcPort != 0 && grpcPort == httpPort) {
@@ -60,7 +62,14 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(BROKER_MIN_INVISIBLE),
                 v.get(BROKER_MAX_INVISIBLE),
                 v.get(BROKER_DEDUP_WINDOW),
-                v.get(BROKER_MAX_PENDING_SENDS));
+                v.get(BROKER_MAX_PENDING_SENDS),
+                v.get(BROKER_MAX_DELIVERY_DELAY),
+                new TransactionPolicy(
+                        v.get(BROKER_TRANSACTION_FIRST_CHECK),
+                        v.get(BROKER_TRANSACTION_CHECK_INTERVAL),
+                        v.get(BROKER_TRANSACTION_MAX_CHECK_INTERVAL),
+                        v.get(BROKER_TRANSACTION_MAX_CHECKS),
+                        TransactionPolicy.DEFAULT.maxFirstCheck()));
         return new SluiceConfig(server, store, broker, proxy(v));
     }
 
@@ -71,7 +80,6 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 d.maxInboundMessageBytes(),
                 d.maxProperties(),
                 d.maxPropertiesBytes(),
-                d.maxDeliveryDelay(),
                 d.minPollTimeout(),
                 d.maxPollTimeout(),
                 d.responseMargin(),

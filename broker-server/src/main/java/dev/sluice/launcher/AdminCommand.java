@@ -3,10 +3,14 @@ package dev.sluice.launcher;
 import dev.sluice.admin.AdminClient;
 import dev.sluice.proto.admin.v1.GetConsumerLagRequest;
 import dev.sluice.proto.admin.v1.GetConsumerLagResponse;
+import dev.sluice.proto.admin.v1.ListTimersRequest;
+import dev.sluice.proto.admin.v1.ListTimersResponse;
 import dev.sluice.proto.admin.v1.QueueLag;
+import dev.sluice.proto.admin.v1.TopicTimers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Manage topics and consumer groups of a running Sluice.",
         subcommands = {TopicCommand.class, GroupCommand.class, DeadLetterCommand.class, MessageCommand.class,
+                TransactionCommand.class,
                 ClusterCommand.class})
 final class AdminCommand implements Runnable {
 
@@ -43,7 +48,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, dlq, message or cluster");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: topic, group, consumer-lag, timers, tx, dlq, message or cluster");
     }
 
     @Command(name = "consumer-lag", mixinStandardHelpOptions = true,
@@ -59,6 +64,20 @@ final class AdminCommand implements Runnable {
             }
             table.print(out);
             out.println("total lag of group '" + lag.getGroup() + "': " + lag.getTotalLag());
+        });
+    }
+
+    @Command(name = "timers", mixinStandardHelpOptions = true,
+            description = "Show scheduled (DELAY) messages not yet due: how many per topic and when the next is due.")
+    int timers(@Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic.") String topic) {
+        return execute((client, out) -> {
+            ListTimersResponse timers = client.call().listTimers(
+                    ListTimersRequest.newBuilder().setTopic(topic == null ? "" : topic).build());
+            Table table = new Table("TOPIC", "PENDING", "NEXT-DUE");
+            for (TopicTimers t : timers.getTopicsList()) {
+                table.row(t.getTopic(), t.getPending(), Instant.ofEpochMilli(t.getNextDueMillis()));
+            }
+            table.print(out);
         });
     }
 

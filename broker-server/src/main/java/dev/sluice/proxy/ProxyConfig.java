@@ -12,7 +12,6 @@ import java.time.Duration;
  * @param maxInboundMessageBytes  gRPC inbound frame limit; must exceed a batch of maximal bodies
  * @param maxProperties           most user properties per message
  * @param maxPropertiesBytes      most bytes of user property keys + values + tag + keys per message
- * @param maxDeliveryDelay        how far ahead a DELAY message may be scheduled
  * @param minPollTimeout          shortest long poll, whatever the client asks
  * @param maxPollTimeout          longest long poll, whatever the client asks
  * @param responseMargin          part of the client's deadline kept free to carry the answer back
@@ -26,7 +25,6 @@ public record ProxyConfig(
         int maxInboundMessageBytes,
         int maxProperties,
         int maxPropertiesBytes,
-        Duration maxDeliveryDelay,
         Duration minPollTimeout,
         Duration maxPollTimeout,
         Duration responseMargin,
@@ -48,7 +46,6 @@ public record ProxyConfig(
                 130 * 1024 * 1024,
                 128,
                 16 * 1024,
-                Duration.ofDays(1),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(20),
                 Duration.ofMillis(500),

@@ -17,7 +17,11 @@ public interface KeyValueStore {
         /** Every delivery attempt of a message and how it ended. */
         DELIVERY_HISTORY,
         /** Which dead-lettered messages were already sent back to their topic. */
-        REDRIVES
+        REDRIVES,
+        /** Scheduled messages not yet due, ordered by due time. */
+        TIMERS,
+        /** Transactional half messages and how each transaction ended. */
+        TRANSACTIONS
     }
 
     byte[] get(Space space, byte[] key);
@@ -32,7 +36,20 @@ public interface KeyValueStore {
     /** Visits every entry whose key starts with {@code prefix}, in key order. */
     void scan(Space space, byte[] prefix, BiConsumer<byte[], byte[]> visitor);
 
+    /**
+     * Visits the entries whose key starts with {@code prefix} and is at least {@code from}, in
+     * key order, while the visitor returns true. Seeking past {@code from} skips the deleted keys
+     * in front of it, which a queue-like key space accumulates.
+     */
+    void scanFrom(Space space, byte[] prefix, byte[] from, EntryVisitor visitor);
+
     Batch newBatch();
+
+    /** Receives one entry of a scan; returns whether to continue. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        boolean visit(byte[] key, byte[] value);
+    }
 
     /** Puts and deletes collected to be written together. */
     interface Batch {

@@ -16,7 +16,12 @@ import dev.sluice.proto.admin.v1.GetGroupRequest;
 import dev.sluice.proto.admin.v1.GetTopicRequest;
 import dev.sluice.proto.admin.v1.Group;
 import dev.sluice.proto.admin.v1.ListGroupsRequest;
+import dev.sluice.proto.admin.v1.ListTimersRequest;
+import dev.sluice.proto.admin.v1.ListTransactionsRequest;
+import dev.sluice.proto.admin.v1.ListTransactionsResponse;
+import dev.sluice.proto.admin.v1.ListTimersResponse;
 import dev.sluice.proto.admin.v1.ListTopicsRequest;
+import dev.sluice.proto.admin.v1.TopicTimers;
 import dev.sluice.proto.admin.v1.RetryPolicy;
 import dev.sluice.proto.admin.v1.Topic;
 import dev.sluice.proto.admin.v1.TopicType;
@@ -226,5 +231,44 @@ class AdminServiceImplTest {
     private static AbstractThrowableAssert<?, ? extends Throwable> assertStatus(ThrowingSupplier<?> call, Status.Code code) {
         return assertThatThrownBy(call::get)
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+    }
+
+    @Test
+    void shouldListPendingTimersPerTopicWithTheNextDueTime() {
+        admin.createTopic(CreateTopicRequest.newBuilder().setName("reminders").setType(TopicType.TOPIC_TYPE_DELAY).build());
+        long due = System.currentTimeMillis() + 60_000;
+        broker.send(java.util.List.of(dev.sluice.broker.TestMessages.delayed("reminders", "r1", due + 5),
+                dev.sluice.broker.TestMessages.delayed("reminders", "r2", due))).join();
+
+        ListTimersResponse all = admin.listTimers(ListTimersRequest.getDefaultInstance());
+        ListTimersResponse one = admin.listTimers(ListTimersRequest.newBuilder().setTopic("reminders").build());
+
+        TopicTimers expected = TopicTimers.newBuilder().setTopic("reminders").setPending(2).setNextDueMillis(due).build();
+        assertThat(all.getTopicsList()).containsExactly(expected);
+        assertThat(one.getTopicsList()).containsExactly(expected);
+        assertThatThrownBy(() -> admin.listTimers(ListTimersRequest.newBuilder().setTopic("nope").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void shouldListUnresolvedTransactionsOfATopic() {
+        admin.createTopic(CreateTopicRequest.newBuilder().setName("payments")
+                .setType(TopicType.TOPIC_TYPE_TRANSACTION).build());
+        dev.sluice.broker.SendReceipt half = broker.send(java.util.List.of(
+                dev.sluice.broker.TestMessages.transactional("payments", "t1"))).join().get(0);
+
+        ListTransactionsResponse list = admin.listTransactions(
+                ListTransactionsRequest.newBuilder().setTopic("payments").build());
+
+        assertThat(list.getTransactionsList()).singleElement().satisfies(t -> {
+            assertThat(t.getTransactionId()).isEqualTo(half.transactionId());
+            assertThat(t.getMessageId()).isEqualTo("t1");
+            assertThat(t.getChecks()).isZero();
+            assertThat(t.getCreatedMillis()).isPositive();
+        });
+        broker.endTransaction("payments", "t1", half.transactionId(), false, false).join();
+        assertThat(admin.listTransactions(ListTransactionsRequest.newBuilder().setTopic("payments").build())
+                .getTransactionsList()).isEmpty();
     }
 }

@@ -18,6 +18,18 @@ public final class TestMessages {
                 ("body-" + id).getBytes(StandardCharsets.UTF_8));
     }
 
+    public static MessageRecord delayed(String topic, String id, long dueMillis) {
+        return new MessageRecord(topic, 0, id, MessageKind.DELAY, "", List.of(), "", dueMillis,
+                System.currentTimeMillis(), "test-host", Map.of(), Map.of(),
+                ("body-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static MessageRecord transactional(String topic, String id) {
+        return new MessageRecord(topic, 0, id, MessageKind.TRANSACTION, "", List.of(), "", 0,
+                System.currentTimeMillis(), "test-host", Map.of(), Map.of(),
+                ("body-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
     public static MessageRecord fifo(String topic, String id, String messageGroup) {
         return new MessageRecord(topic, 0, id, MessageKind.FIFO, "", List.of(), messageGroup, 0,
                 System.currentTimeMillis(), "test-host", Map.of(), Map.of(),

@@ -98,6 +98,11 @@ class MainTest {
     }
 
     @Test
+    void shouldRequireTheTopicToListTransactions() {
+        assertThat(run("admin", "tx", "list")).isEqualTo(2);
+    }
+
+    @Test
     void shouldRequireTheGroupForConsumerLag() {
         assertThat(run("admin", "consumer-lag")).isEqualTo(2);
         assertThat(err.toString()).contains("--group");

@@ -15,11 +15,13 @@ final class ClientActivity {
     private final Broker broker;
     private final ClientSessions sessions;
     private final SettingsComposer composer;
+    private final ProducerStreams producers;
 
-    ClientActivity(Broker broker, ClientSessions sessions, ProxyConfig config) {
+    ClientActivity(Broker broker, ClientSessions sessions, ProxyConfig config, ProducerStreams producers) {
         this.broker = broker;
         this.sessions = sessions;
         this.composer = new SettingsComposer(broker, config);
+        this.producers = producers;
     }
 
     StreamObserver<TelemetryCommand> telemetry(ClientMetadata client, StreamObserver<TelemetryCommand> out) {
@@ -28,7 +30,7 @@ final class ClientActivity {
             out.onCompleted();
             return new DiscardingObserver<>();
         }
-        return new TelemetryStream(client.clientId(), out, sessions, composer, broker);
+        return new TelemetryStream(client.clientId(), out, sessions, composer, broker, producers);
     }
 
     /**

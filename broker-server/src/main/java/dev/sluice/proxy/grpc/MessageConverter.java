@@ -10,6 +10,8 @@ import dev.sluice.proto.rmq.v2.Message;
 import dev.sluice.proto.rmq.v2.Resource;
 import dev.sluice.proto.rmq.v2.DeadLetterQueue;
 import dev.sluice.proto.rmq.v2.SystemProperties;
+import dev.sluice.broker.tx.TransactionService;
+import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.StoredMessage;
 import java.security.MessageDigest;
@@ -47,11 +49,20 @@ final class MessageConverter {
         if (system.getBodyEncoding() == Encoding.GZIP) {
             carried.put(BODY_ENCODING, Encoding.GZIP.name());
         }
+        MessageKind kind = MessageTypes.kind(system);
+        if (kind == MessageKind.TRANSACTION) {
+            // the producer to ask first when the transaction is left unresolved
+            carried.put(TransactionService.PRODUCER, client.clientId());
+            if (system.hasOrphanedTransactionRecoveryDuration()) {
+                carried.put(TransactionService.FIRST_CHECK_MILLIS,
+                        Long.toString(ProtoTime.duration(system.getOrphanedTransactionRecoveryDuration()).toMillis()));
+            }
+        }
         return new MessageRecord(
                 message.getTopic().getName(),
                 system.getQueueId(),
                 system.getMessageId(),
-                MessageTypes.kind(system),
+                kind,
                 system.hasTag() ? system.getTag() : "",
                 system.getKeysList(),
                 system.hasMessageGroup() ? system.getMessageGroup() : "",
@@ -65,7 +76,19 @@ final class MessageConverter {
 
     /** The wire form of a delivery, with everything protocol §4.1 says a consumer reads. */
     Message toMessage(Delivery delivery, String namespace, long nowMillis) {
-        StoredMessage stored = delivery.message();
+        SystemProperties.Builder system = systemProperties(delivery.message())
+                .setReceiptHandle(delivery.receiptHandle())
+                .setDeliveryAttempt(delivery.deliveryAttempt())
+                .setInvisibleDuration(ProtoTime.duration(Duration.ofMillis(Math.max(0, delivery.invisibleUntil() - nowMillis))));
+        return message(delivery.message().record(), namespace, system);
+    }
+
+    /** The wire form of a stored message that is not a delivery (a transaction check shows it to its producer). */
+    Message toMessage(StoredMessage stored, String namespace) {
+        return message(stored.record(), namespace, systemProperties(stored));
+    }
+
+    private SystemProperties.Builder systemProperties(StoredMessage stored) {
         MessageRecord record = stored.record();
         Map<String, String> carried = record.systemProperties();
         SystemProperties.Builder system = SystemProperties.newBuilder()
@@ -79,10 +102,7 @@ final class MessageConverter {
                 .setStoreTimestamp(ProtoTime.timestamp(stored.storeTimestamp()))
                 .setStoreHost(storeHost)
                 .setQueueId(record.queueId())
-                .setQueueOffset(stored.queueOffset())
-                .setReceiptHandle(delivery.receiptHandle())
-                .setDeliveryAttempt(delivery.deliveryAttempt())
-                .setInvisibleDuration(ProtoTime.duration(Duration.ofMillis(Math.max(0, delivery.invisibleUntil() - nowMillis))));
+                .setQueueOffset(stored.queueOffset());
         if (!record.tag().isEmpty()) {
             system.setTag(record.tag());
         }
@@ -100,6 +120,10 @@ final class MessageConverter {
                     .setTopic(carried.get(DeadLetterProperties.ORIGIN_TOPIC))
                     .setMessageId(record.messageId()));
         }
+        return system;
+    }
+
+    private static Message message(MessageRecord record, String namespace, SystemProperties.Builder system) {
         return Message.newBuilder()
                 .setTopic(Resource.newBuilder().setResourceNamespace(namespace).setName(record.topic()))
                 .putAllUserProperties(record.userProperties())

@@ -9,6 +9,7 @@ import dev.sluice.proto.rmq.v2.MessageType;
 import dev.sluice.proto.rmq.v2.SystemProperties;
 import dev.sluice.proxy.ProxyConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,9 @@ import java.util.Map;
  */
 final class MessageValidator {
 
+    /** The reference proxy's cap on a producer's first-check delay. */
+    private static final Duration MAX_TRANSACTION_RECOVERY = Duration.ofHours(1);
+
     private final ProxyConfig config;
 
     MessageValidator(ProxyConfig config) {
@@ -25,7 +29,7 @@ final class MessageValidator {
     }
 
     /** Validates a whole SendMessage request: non-empty, one topic, every message valid. */
-    void validateRequest(List<Message> messages, long nowMillis) {
+    void validateRequest(List<Message> messages) {
         if (messages.isEmpty()) {
             throw new ProtocolException(Code.BAD_REQUEST, "SendMessage carries no messages");
         }
@@ -36,11 +40,11 @@ final class MessageValidator {
                         "all messages of one SendMessage must share a topic: " + topic + " and "
                                 + message.getTopic().getName());
             }
-            validate(message, nowMillis);
+            validate(message);
         }
     }
 
-    void validate(Message message, long nowMillis) {
+    void validate(Message message) {
         NameRules.checkUserTopic(message.getTopic().getName());
         SystemProperties system = message.getSystemProperties();
         if (system.getMessageId().isBlank()) {
@@ -51,7 +55,7 @@ final class MessageValidator {
             NameRules.checkTag(system.getTag());
         }
         system.getKeysList().forEach(NameRules::checkKey);
-        validateType(system, nowMillis);
+        validateType(system);
         validateProperties(message.getUserPropertiesMap(), system);
     }
 
@@ -66,7 +70,7 @@ final class MessageValidator {
         }
     }
 
-    private void validateType(SystemProperties system, long nowMillis) {
+    private void validateType(SystemProperties system) {
         MessageType type = system.getMessageType();
         if (type == MessageType.LITE || type == MessageType.PRIORITY) {
             throw new ProtocolException(Code.UNSUPPORTED, type + " messages are not supported");
@@ -76,13 +80,15 @@ final class MessageValidator {
         } else if (type == MessageType.FIFO) {
             throw new BrokerException(BrokerError.ILLEGAL_MESSAGE_GROUP, "a FIFO message needs a message_group");
         }
-        if (system.hasDeliveryTimestamp()) {
-            long due = ProtoTime.epochMillis(system.getDeliveryTimestamp());
-            if (due - nowMillis > config.maxDeliveryDelay().toMillis()) {
-                throw new ProtocolException(Code.ILLEGAL_DELIVERY_TIME,
-                        "delivery_timestamp may be at most " + config.maxDeliveryDelay() + " ahead");
+        if (system.hasOrphanedTransactionRecoveryDuration()) {
+            Duration firstCheck = ProtoTime.duration(system.getOrphanedTransactionRecoveryDuration());
+            if (firstCheck.isNegative() || firstCheck.compareTo(MAX_TRANSACTION_RECOVERY) > 0) {
+                throw new ProtocolException(Code.BAD_REQUEST, "orphaned_transaction_recovery_duration must be between"
+                        + " 0 and " + MAX_TRANSACTION_RECOVERY + ", got " + firstCheck);
             }
-        } else if (type == MessageType.DELAY) {
+        }
+        // how far ahead is the broker's to say (its configurable maximum)
+        if (type == MessageType.DELAY && !system.hasDeliveryTimestamp()) {
             throw new ProtocolException(Code.ILLEGAL_DELIVERY_TIME, "a DELAY message needs a delivery_timestamp");
         }
     }

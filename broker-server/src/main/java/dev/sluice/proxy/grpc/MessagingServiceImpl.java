@@ -52,14 +52,19 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
     private final ReceiveActivity receives;
     private final AckActivity acks;
     private final ClientActivity clients;
+    private final TransactionActivity transactions;
 
+    /** Also makes this service the broker's way to reach producers for transaction checks. */
     public MessagingServiceImpl(Broker broker, ProxyConfig config, ClientSessions sessions) {
         MessageConverter converter = new MessageConverter(config.brokerName());
+        ProducerStreams producers = new ProducerStreams(converter);
+        broker.setTransactionChecker(producers);
         this.routes = new RouteActivity(broker, config);
         this.sends = new SendActivity(broker, config, converter);
         this.receives = new ReceiveActivity(broker, config, converter);
         this.acks = new AckActivity(broker);
-        this.clients = new ClientActivity(broker, sessions, config);
+        this.clients = new ClientActivity(broker, sessions, config, producers);
+        this.transactions = new TransactionActivity(broker);
     }
 
     @Override
@@ -130,13 +135,13 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
     @Override
     public void endTransaction(EndTransactionRequest request, StreamObserver<EndTransactionResponse> out) {
         unary(out, s -> EndTransactionResponse.newBuilder().setStatus(s).build(),
-                client -> notYet("EndTransaction (transactional messages)", "4"));
+                client -> transactions.end(request));
     }
 
     @Override
     public void recallMessage(RecallMessageRequest request, StreamObserver<RecallMessageResponse> out) {
         unary(out, s -> RecallMessageResponse.newBuilder().setStatus(s).build(),
-                client -> notYet("RecallMessage (delay messages)", "4"));
+                client -> sends.recall(request));
     }
 
     /**
@@ -169,9 +174,5 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
 
     private static <R> CompletionStage<R> done(R response) {
         return CompletableFuture.completedFuture(response);
-    }
-
-    private static <R> CompletionStage<R> notYet(String feature, String issue) {
-        throw new ProtocolException(Code.NOT_IMPLEMENTED, feature + " is not supported yet; it arrives with issue " + issue);
     }
 }

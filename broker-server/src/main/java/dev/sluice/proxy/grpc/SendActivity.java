@@ -2,7 +2,11 @@ package dev.sluice.proxy.grpc;
 
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.SendReceipt;
+import dev.sluice.broker.NameRules;
+import dev.sluice.proto.rmq.v2.Code;
 import dev.sluice.proto.rmq.v2.Message;
+import dev.sluice.proto.rmq.v2.RecallMessageRequest;
+import dev.sluice.proto.rmq.v2.RecallMessageResponse;
 import dev.sluice.proto.rmq.v2.SendMessageRequest;
 import dev.sluice.proto.rmq.v2.SendMessageResponse;
 import dev.sluice.proto.rmq.v2.SendResultEntry;
@@ -33,12 +37,25 @@ final class SendActivity {
     CompletableFuture<SendMessageResponse> send(SendMessageRequest request, ClientMetadata client) {
         long now = System.currentTimeMillis();
         List<Message> messages = request.getMessagesList();
-        validator.validateRequest(messages, now);
+        validator.validateRequest(messages);
         List<MessageRecord> records = new ArrayList<>(messages.size());
         for (Message message : messages) {
             records.add(converter.toRecord(message, client, now));
         }
         return broker.send(records).thenApply(receipts -> accepted(messages, receipts));
+    }
+
+    /** RecallMessage: cancels a scheduled message that is not yet due. */
+    CompletableFuture<RecallMessageResponse> recall(RecallMessageRequest request) {
+        String topic = request.getTopic().getName();
+        NameRules.checkUserTopic(topic);
+        if (request.getRecallHandle().isBlank()) {
+            throw new ProtocolException(Code.BAD_REQUEST, "recall_handle is required");
+        }
+        return broker.recall(topic, request.getRecallHandle()).thenApply(messageId -> RecallMessageResponse.newBuilder()
+                .setStatus(StatusMapper.ok())
+                .setMessageId(messageId)
+                .build());
     }
 
     /**
@@ -67,7 +84,9 @@ final class SendActivity {
                     .setStatus(ok)
                     // the client's id, not the broker's: the client matches and dedupes by it
                     .setMessageId(messages.get(i).getSystemProperties().getMessageId())
-                    .setOffset(receipts.get(i).queueOffset()));
+                    .setOffset(receipts.get(i).queueOffset())
+                    .setRecallHandle(receipts.get(i).recallHandle())
+                    .setTransactionId(receipts.get(i).transactionId()));
         }
         return response.build();
     }

@@ -68,6 +68,8 @@ public final class StatusMapper {
             case MESSAGE_TYPE_MISMATCH -> Code.MESSAGE_PROPERTY_CONFLICT_WITH_TYPE;
             case INVALID_RECEIPT_HANDLE -> Code.INVALID_RECEIPT_HANDLE;
             case MESSAGE_NOT_FOUND -> Code.MESSAGE_NOT_FOUND;
+            case ILLEGAL_DELIVERY_TIME -> Code.ILLEGAL_DELIVERY_TIME;
+            case INVALID_TRANSACTION_ID -> Code.INVALID_TRANSACTION_ID;
             // the only code that makes a producer back off instead of retrying at once
             case BUSY -> Code.TOO_MANY_REQUESTS;
             case INTERNAL -> Code.INTERNAL_SERVER_ERROR;

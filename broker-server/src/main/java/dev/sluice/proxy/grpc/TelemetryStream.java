@@ -29,15 +29,17 @@ final class TelemetryStream implements StreamObserver<TelemetryCommand> {
     private final ClientSessions sessions;
     private final SettingsComposer composer;
     private final Broker broker;
+    private final ProducerStreams producers;
     private final AtomicBoolean ended = new AtomicBoolean();
 
     TelemetryStream(String clientId, StreamObserver<TelemetryCommand> out, ClientSessions sessions,
-                    SettingsComposer composer, Broker broker) {
+                    SettingsComposer composer, Broker broker, ProducerStreams producers) {
         this.clientId = clientId;
         this.out = out;
         this.sessions = sessions;
         this.composer = composer;
         this.broker = broker;
+        this.producers = producers;
         sessions.streamOpened(clientId);
     }
 
@@ -63,15 +65,41 @@ final class TelemetryStream implements StreamObserver<TelemetryCommand> {
             io.grpc.Status grpcStatus = status.getCode() == Code.INTERNAL_SERVER_ERROR
                     ? io.grpc.Status.INTERNAL : io.grpc.Status.INVALID_ARGUMENT;
             end();
-            out.onError(grpcStatus.withDescription(status.getCode() + ": " + status.getMessage()).asRuntimeException());
+            synchronized (this) {
+                out.onError(grpcStatus.withDescription(status.getCode() + ": " + status.getMessage()).asRuntimeException());
+            }
             return;
         }
         sessions.updateSettings(clientId, settings);
-        out.onNext(TelemetryCommand.newBuilder().setStatus(StatusMapper.ok()).setSettings(answer).build());
+        push(TelemetryCommand.newBuilder().setStatus(StatusMapper.ok()).setSettings(answer).build());
         if (sessions.terminated(clientId)) {
             log.debug("client {} reopened telemetry after terminating; ending the stream so it can shut down", clientId);
             end();
-            out.onCompleted();
+            synchronized (this) {
+                out.onCompleted();
+            }
+            return;
+        }
+        if (settings.hasPublishing()) {
+            producers.register(clientId, this, settings);
+        }
+    }
+
+    /**
+     * Sends a command to the client; false if the stream has ended. Synchronized because the
+     * broker's threads push commands while gRPC's thread answers Settings.
+     */
+    synchronized boolean push(TelemetryCommand command) {
+        if (ended.get()) {
+            return false;
+        }
+        try {
+            out.onNext(command);
+            return true;
+        } catch (RuntimeException e) {
+            // the call was cancelled under us; the stream's own error callback ends it
+            log.debug("telemetry stream of client {} refused a command: {}", clientId, e.toString());
+            return false;
         }
     }
 
@@ -84,11 +112,17 @@ final class TelemetryStream implements StreamObserver<TelemetryCommand> {
     @Override
     public void onCompleted() {
         end();
-        out.onCompleted();
+        synchronized (this) {
+            out.onCompleted();
+        }
     }
 
     private void end() {
-        if (!ended.compareAndSet(false, true) || !sessions.streamClosed(clientId)) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        producers.unregister(clientId, this);
+        if (!sessions.streamClosed(clientId)) {
             return;
         }
         try {

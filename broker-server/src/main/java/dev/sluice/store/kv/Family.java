@@ -14,7 +14,9 @@ public enum Family {
     GROUPS("groups"),
     CONSUMER_STATE("consumer_state"),
     DELIVERY_HISTORY("delivery_history"),
-    REDRIVES("redrives");
+    REDRIVES("redrives"),
+    TIMERS("timers"),
+    TRANSACTIONS("transactions");
 
     private final String columnFamilyName;
 

@@ -30,6 +30,8 @@ public final class RocksKeyValueStore implements KeyValueStore {
             case CONSUMER_STATE -> Family.CONSUMER_STATE;
             case DELIVERY_HISTORY -> Family.DELIVERY_HISTORY;
             case REDRIVES -> Family.REDRIVES;
+            case TIMERS -> Family.TIMERS;
+            case TRANSACTIONS -> Family.TRANSACTIONS;
         };
     }
 
@@ -62,6 +64,11 @@ public final class RocksKeyValueStore implements KeyValueStore {
             visitor.accept(key, value);
             return true;
         });
+    }
+
+    @Override
+    public void scanFrom(Space space, byte[] prefix, byte[] from, EntryVisitor visitor) {
+        rocks.scanFrom(family(space), prefix, from, visitor::visit);
     }
 
     @Override

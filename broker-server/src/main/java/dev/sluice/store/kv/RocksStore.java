@@ -194,6 +194,23 @@ public final class RocksStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Visits, in ascending order, the entries whose keys start with {@code prefix} and are not
+     * below {@code from}. The visitor returns false to stop.
+     */
+    public void scanFrom(Family family, byte[] prefix, byte[] from, EntryVisitor visitor) {
+        guarded(() -> {
+            try (RocksIterator it = db.newIterator(handles.get(family))) {
+                it.seek(Arrays.compareUnsigned(from, prefix) > 0 ? from : prefix);
+                while (it.isValid() && Keys.startsWith(it.key(), prefix) && visitor.visit(it.key(), it.value())) {
+                    it.next();
+                }
+                it.status();
+            }
+            return null;
+        });
+    }
+
     /** Receives one entry of a scan; returns whether to continue. */
     @FunctionalInterface
     public interface EntryVisitor {

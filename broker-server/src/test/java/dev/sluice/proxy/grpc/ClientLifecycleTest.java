@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proto.rmq.v2.ClientType;
 import dev.sluice.proto.rmq.v2.Code;
-import dev.sluice.proto.rmq.v2.EndTransactionRequest;
 import dev.sluice.proto.rmq.v2.HeartbeatRequest;
 import dev.sluice.proto.rmq.v2.NotifyClientTerminationRequest;
-import dev.sluice.proto.rmq.v2.RecallMessageRequest;
 import dev.sluice.proto.rmq.v2.Status;
 import dev.sluice.proto.rmq.v2.TelemetryCommand;
 import io.grpc.stub.StreamObserver;
@@ -76,14 +74,5 @@ class ClientLifecycleTest {
         assertThat(answers.next().getStatus().getCode()).isEqualTo(Code.OK);
         answers.closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
         stream.onCompleted();
-    }
-
-    @Test
-    void featuresOfLaterIssuesAnswerNotImplementedInBand() {
-        Status end = proxy.stub().endTransaction(EndTransactionRequest.getDefaultInstance()).getStatus();
-        Status recall = proxy.stub().recallMessage(RecallMessageRequest.getDefaultInstance()).getStatus();
-
-        assertThat(end.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
-        assertThat(recall.getCode()).isEqualTo(Code.NOT_IMPLEMENTED);
     }
 }
