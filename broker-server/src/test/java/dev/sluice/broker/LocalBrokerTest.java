@@ -140,6 +140,23 @@ class LocalBrokerTest {
     }
 
     @Test
+    void deliveryWhoseTimeRanOutWaitsTheGroupsBackoffBeforeComingBack() {
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
+        broker.createGroup(new GroupConfig("g", false, 5,
+                RetryPolicy.exponential(Duration.ofMillis(600), 2.0, Duration.ofSeconds(10))));
+        send("orders", "m1");
+        long start = System.nanoTime();
+        receive("g", "orders", 1, Duration.ofMillis(100));
+        sleep(400);
+        assertThat(receive("g", "orders", 1, Duration.ofSeconds(30))).as("still in its backoff").isEmpty();
+        List<Delivery> again = broker.receive(new ReceiveRequest("g", "orders", -1, TagFilter.ALL, 1,
+                Duration.ofSeconds(30), false, Duration.ofSeconds(5), "client-1", "")).orTimeout(10, TimeUnit.SECONDS)
+                .join();
+        assertThat(again).singleElement().satisfies(d -> assertThat(d.deliveryAttempt()).isEqualTo(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
     void garbageAndForeignHandlesAreInvalid() {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         send("orders", "m1");
@@ -381,7 +398,10 @@ class LocalBrokerTest {
         got.subList(0, 3).forEach(d -> broker.ack("g", "orders", d.receiptHandle()));
         restart();
         assertThat(receive("g", "orders", 10, Duration.ofSeconds(30))).isEmpty();
-        sleep(2100);
+        // the invisible time (2 s) and then the default backoff of a first attempt (1 s)
+        sleep(2000);
+        assertThat(receive("g", "orders", 10, Duration.ofSeconds(30))).isEmpty();
+        sleep(1200);
         List<Delivery> redelivered = receive("g", "orders", 10, Duration.ofSeconds(30));
         assertThat(ids(redelivered)).containsExactlyInAnyOrder("m3", "m4", "m5");
         assertThat(redelivered).allSatisfy(d -> assertThat(d.deliveryAttempt()).isEqualTo(2));

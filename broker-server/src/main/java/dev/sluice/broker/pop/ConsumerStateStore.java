@@ -21,6 +21,8 @@ final class ConsumerStateStore {
     private static final byte SLOT = 'S';
     private static final byte IN_FLIGHT = 1;
     private static final byte DONE = 2;
+    private static final byte SUSPENDED = 1;
+    private static final byte BACKOFF_DUE = 2;
     private static final KeyValueStore.Space SPACE = KeyValueStore.Space.CONSUMER_STATE;
 
     private final KeyValueStore kv;
@@ -148,7 +150,7 @@ final class ConsumerStateStore {
             byte[] group = f.messageGroup().getBytes(StandardCharsets.UTF_8);
             return ByteBuffer.allocate(1 + 8 + 4 + 8 + 8 + 1 + 4 + client.length + group.length)
                     .put(IN_FLIGHT).putLong(f.deliveryId()).putInt(f.attempt()).putLong(f.deadline())
-                    .putLong(f.renewUntil()).put((byte) (f.suspended() ? 1 : 0))
+                    .putLong(f.renewUntil()).put((byte) ((f.suspended() ? SUSPENDED : 0) | (f.backoffDue() ? BACKOFF_DUE : 0)))
                     .putInt(client.length).put(client).put(group).array();
         }
         return new byte[] {DONE};
@@ -167,11 +169,13 @@ final class ConsumerStateStore {
         int attempt = buf.getInt();
         long deadline = buf.getLong();
         long renewUntil = buf.getLong();
-        boolean suspended = buf.get() != 0;
+        byte flags = buf.get();
+        boolean suspended = (flags & SUSPENDED) != 0;
+        boolean backoffDue = (flags & BACKOFF_DUE) != 0;
         int clientLength = buf.getInt();
         String client = new String(value, buf.position(), clientLength, StandardCharsets.UTF_8);
         buf.position(buf.position() + clientLength);
         String group = new String(value, buf.position(), buf.remaining(), StandardCharsets.UTF_8);
-        return new Slot.InFlight(deliveryId, attempt, deadline, renewUntil, client, group, suspended);
+        return new Slot.InFlight(deliveryId, attempt, deadline, renewUntil, client, group, suspended, backoffDue);
     }
 }

@@ -125,6 +125,7 @@ public final class PopService implements AutoCloseable {
                 }
             }
             result.deadLetters().forEach(letter -> moveToDeadLetters(state, letter));
+            earliestDeadline = Math.min(earliestDeadline, result.backoffEnds());
         }
         if (earliestDeadline != Long.MAX_VALUE) {
             longPolling.wakeAt(request.topic(), earliestDeadline);

@@ -98,7 +98,7 @@ final class QueueConsumerState {
         if (!request.attemptId().isEmpty()) {
             List<Claim> again = replay(request.attemptId(), now);
             if (again != null) {
-                return new PopResult(again, List.of());
+                return new PopResult(again, List.of(), Long.MAX_VALUE);
             }
         }
         ConsumerStateStore.Change change = persistence.change(key);
@@ -106,7 +106,7 @@ final class QueueConsumerState {
         skipRetainedAway(change);
         List<Claim> claims = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        redeliverExpired(request, now, claims, deadLetters, change);
+        long backoffEnds = redeliverExpired(request, now, claims, deadLetters, change);
         if (request.fifo()) {
             deliverInGroupOrder(request, now, claims, change);
         } else {
@@ -120,7 +120,7 @@ final class QueueConsumerState {
             recentAttempts.put(request.attemptId(), claims.stream()
                     .map(c -> new Delivered(c.message().queueOffset(), c.delivery().deliveryId())).toList());
         }
-        return new PopResult(claims, deadLetters);
+        return new PopResult(claims, deadLetters, backoffEnds);
     }
 
     private List<Claim> replay(String attemptId, long now) {
@@ -154,11 +154,29 @@ final class QueueConsumerState {
         nextOffset = Math.max(nextOffset, first);
     }
 
-    private void redeliverExpired(PopRequest request, long now, List<Claim> claims, List<DeadLetter> deadLetters,
+    /**
+     * Redelivers or dead-letters what is due. A delivery whose consumer let its time run out
+     * first waits the group's backoff for that attempt (unless it was the last attempt).
+     *
+     * @return the earliest time such a backoff ends, or Long.MAX_VALUE
+     */
+    private long redeliverExpired(PopRequest request, long now, List<Claim> claims, List<DeadLetter> deadLetters,
                                   ConsumerStateStore.Change change) {
+        long backoffEnds = Long.MAX_VALUE;
         while (claims.size() < request.max() && !deadlines.isEmpty() && deadlines.first().deadline() <= now) {
             Deadline due = deadlines.pollFirst();
             Slot.InFlight previous = (Slot.InFlight) slots.get(due.offset());
+            if (previous.backoffDue() && previous.nextAttempt() <= request.maxAttempts()) {
+                long visible = previous.deadline() + request.retryPolicy().backoff(previous.attempt()).toMillis();
+                // a new delivery id: the timed-out consumer's handle must not ack during the backoff
+                Slot.InFlight waiting = new Slot.InFlight(ThreadLocalRandom.current().nextLong(), previous.attempt(),
+                        visible, 0, previous.clientId(), previous.messageGroup(), previous.suspended(), false);
+                slots.put(due.offset(), waiting);
+                deadlines.add(new Deadline(visible, due.offset()));
+                change.slot(due.offset(), waiting);
+                backoffEnds = Math.min(backoffEnds, visible);
+                continue;
+            }
             Optional<StoredMessage> message = readAt(due.offset());
             if (message.isEmpty()) {
                 markDone(due.offset(), change);
@@ -170,6 +188,7 @@ final class QueueConsumerState {
                 claims.add(claim(message.get(), previous.nextAttempt(), request, now, change));
             }
         }
+        return backoffEnds;
     }
 
     private void deliverNew(PopRequest request, long now, List<Claim> claims, ConsumerStateStore.Change change) {
@@ -242,7 +261,7 @@ final class QueueConsumerState {
                         ConsumerStateStore.Change change) {
         long deliveryId = ThreadLocalRandom.current().nextLong();
         Slot.InFlight delivery = new Slot.InFlight(deliveryId, attempt, now + request.invisibleMillis(),
-                request.renewUntil(), request.clientId(), message.record().messageGroup(), false);
+                request.renewUntil(), request.clientId(), message.record().messageGroup(), false, true);
         long offset = message.queueOffset();
         slots.put(offset, delivery);
         deadlines.add(new Deadline(delivery.deadline(), offset));
@@ -274,7 +293,7 @@ final class QueueConsumerState {
      */
     synchronized long changeInvisible(ReceiptHandle handle, long now, long invisibleMillis, boolean suspend) {
         Slot.InFlight flight = current(handle, now);
-        Slot.InFlight moved = flight.withDeadline(now + invisibleMillis, 0, suspend);
+        Slot.InFlight moved = flight.visibleAt(now + invisibleMillis, suspend);
         replace(handle.queueOffset(), flight, moved);
         ConsumerStateStore.Change change = persistence.change(key).slot(handle.queueOffset(), moved);
         recordEvent(change, handle.queueOffset(), DeliveryEvent.Type.NACKED, now, flight, moved.deadline(), "");
@@ -310,7 +329,7 @@ final class QueueConsumerState {
         long offset = letter.message().queueOffset();
         deadLettering.remove(offset);
         if (slots.get(offset) instanceof Slot.InFlight f && f.deliveryId() == letter.deliveryId()) {
-            Slot.InFlight retry = f.withDeadline(retryAt, 0, f.suspended());
+            Slot.InFlight retry = f.visibleAt(retryAt, f.suspended());
             slots.put(offset, retry);
             deadlines.add(new Deadline(retryAt, offset));
             persistence.change(key).slot(offset, retry).commit();
@@ -340,7 +359,7 @@ final class QueueConsumerState {
         for (Map.Entry<Long, Slot> e : new ArrayList<>(slots.entrySet())) {
             if (e.getValue() instanceof Slot.InFlight f && f.clientId().equals(clientId) && f.deadline() > now
                     && !deadLettering.contains(e.getKey())) {
-                Slot.InFlight visible = f.withDeadline(now, 0, false);
+                Slot.InFlight visible = f.visibleAt(now, false);
                 replace(e.getKey(), f, visible);
                 change.slot(e.getKey(), visible);
                 recordEvent(change, e.getKey(), DeliveryEvent.Type.RELEASED, now, f, now, clientId);
