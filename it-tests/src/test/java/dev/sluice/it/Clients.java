@@ -18,6 +18,7 @@ import org.apache.rocketmq.client.apis.consumer.PushConsumer;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageBuilder;
 import org.apache.rocketmq.client.apis.producer.Producer;
+import org.apache.rocketmq.client.apis.producer.TransactionChecker;
 
 /**
  * Builds official RocketMQ 5 client objects for one endpoint, configured the way the README tells a
@@ -53,6 +54,15 @@ final class Clients implements AutoCloseable {
         return remember(provider.newProducerBuilder()
                 .setClientConfiguration(configuration())
                 .setTopics(topics)
+                .build());
+    }
+
+    /** A producer that can send transactional messages and answers the server's checks with {@code checker}. */
+    Producer transactionalProducer(TransactionChecker checker, String... topics) throws ClientException {
+        return remember(provider.newProducerBuilder()
+                .setClientConfiguration(configuration())
+                .setTopics(topics)
+                .setTransactionChecker(checker)
                 .build());
     }
 
