@@ -45,7 +45,7 @@ class DeadLetterIT {
         admin.createTopic(TOPIC, "NORMAL", 1);
         admin.ok("group", "create", GROUP, "--max-delivery-attempts", Integer.toString(MAX_ATTEMPTS),
                 "--retry-steps", "1s");
-        admin.createGroup(INSPECTOR);
+        admin.ok("group", "create", INSPECTOR);
 
         DeliveryLog log = new DeliveryLog();
         AtomicBoolean succeed = new AtomicBoolean();
