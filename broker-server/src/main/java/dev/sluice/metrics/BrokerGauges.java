@@ -3,7 +3,9 @@ package dev.sluice.metrics;
 import dev.sluice.broker.Broker;
 import dev.sluice.broker.GroupConfig;
 import dev.sluice.broker.QueueLag;
+import dev.sluice.broker.TopicConfig;
 import dev.sluice.broker.pop.GroupCounters;
+import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.QueueEntry;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,8 +25,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What the broker and its store hold, as gauges: consumer lag, in-flight and ready messages and
- * lag time per (topic, group), redelivery and dead-letter counts per group, disk use and commit
- * log flush time. Per-queue values are summed to the topic: labels stay bounded by the number
+ * lag time per (topic, group), redelivery and dead-letter counts per group, pending timers and
+ * unresolved transactions per topic, transaction outcomes, disk use and commit log flush time. Per-queue values are summed to the topic: labels stay bounded by the number
  * of topics and groups. {@link #refresh()} recomputes the per-group rows; the HTTP endpoint
  * calls it before each scrape so a scrape always sees current values.
  */
@@ -37,6 +39,8 @@ public final class BrokerGauges {
     private final MultiGauge inflightMessages;
     private final MultiGauge readyMessages;
     private final MultiGauge lagLatency;
+    private final MultiGauge pendingTimers;
+    private final MultiGauge unresolvedTransactions;
     private final Set<String> countedGroups = ConcurrentHashMap.newKeySet();
 
     public BrokerGauges(Broker broker, MessageStore store, MeterRegistry registry) {
@@ -51,6 +55,17 @@ public final class BrokerGauges {
                 .description("Messages ready to be delivered to the group").register(registry);
         lagLatency = MultiGauge.builder("rocketmq.consumer.lag.latency")
                 .description("Age in milliseconds of the oldest message the group has not consumed").register(registry);
+        pendingTimers = MultiGauge.builder("sluice.timers.pending")
+                .description("Scheduled messages not yet due").register(registry);
+        unresolvedTransactions = MultiGauge.builder("sluice.transactions.unresolved")
+                .description("Half messages waiting for their producer's commit or rollback").register(registry);
+        FunctionCounter.builder("sluice.transactions", broker, b -> b.transactionStats().committed())
+                .tags("outcome", "committed").register(registry);
+        FunctionCounter.builder("sluice.transactions", broker, b -> b.transactionStats().rolledBack())
+                .tags("outcome", "rolled_back").register(registry);
+        FunctionCounter.builder("sluice.transactions", broker, b -> b.transactionStats().expired())
+                .tags("outcome", "expired").description("Transactions rolled back after the last unanswered check")
+                .register(registry);
         Gauge.builder("rocketmq.topic.number", broker, b -> b.topics().size()).register(registry);
         Gauge.builder("rocketmq.consumer.group.number", broker, b -> b.groups().size()).register(registry);
         storeGauge("sluice.store.disk.used.bytes", s -> s.stats().diskBytesUsed());
@@ -92,6 +107,17 @@ public final class BrokerGauges {
                 latency.add(MultiGauge.Row.of(tags, sums[2] == Long.MAX_VALUE ? 0 : Math.max(0, now - sums[2])));
             });
         }
+        List<MultiGauge.Row<?>> timers = new ArrayList<>();
+        broker.pendingTimers(null).forEach(p -> timers.add(MultiGauge.Row.of(Tags.of("topic", p.topic()), p.count())));
+        pendingTimers.register(timers, true);
+        List<MultiGauge.Row<?>> unresolved = new ArrayList<>();
+        for (TopicConfig topic : broker.topics()) {
+            if (topic.type() == MessageKind.TRANSACTION) {
+                unresolved.add(MultiGauge.Row.of(Tags.of("topic", topic.name()),
+                        broker.unresolvedTransactions(topic.name(), Integer.MAX_VALUE).size()));
+            }
+        }
+        unresolvedTransactions.register(unresolved, true);
         lagMessages.register(lag, true);
         inflightMessages.register(inflight, true);
         readyMessages.register(ready, true);

@@ -93,6 +93,7 @@ class MetricsTest {
         assertThat(value(scrape, "rocketmq_throughput_in_total", "topic=\"orders\"")).isEqualTo(5 * 6);
         assertThat(value(scrape, "rocketmq_rpc_latency_count", "request_code=\"SendMessage\"",
                 "response_code=\"OK\"")).isEqualTo(5);
+        assertThat(value(scrape, "sluice_transactions_total", "outcome=\"committed\"")).isZero();
 
         List<Message> received = receive(2);
         assertThat(received).hasSize(2);
