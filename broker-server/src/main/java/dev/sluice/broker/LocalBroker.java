@@ -17,6 +17,7 @@ import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.PutResult;
+import dev.sluice.store.RetentionGuard;
 import dev.sluice.store.StoreException;
 import dev.sluice.store.StoredMessage;
 import java.time.Duration;
@@ -64,10 +65,21 @@ public final class LocalBroker implements Broker {
         this.timers = new TimerService(store, this::queueForDue);
         this.transactions = new TransactionService(store, config.transactions(), this::queueForDue,
                 LocalBroker::translate);
-        store.setRetentionGuard((topic, queueId) -> switch (topic) {
-            case TimerService.TOPIC -> timers.lowestNeededOffset();
-            case TransactionService.TOPIC -> transactions.lowestNeededOffset();
-            default -> pops.lowestNeededOffset(topic, queueId);
+        store.setRetentionGuard(new RetentionGuard() {
+            @Override
+            public long lowestNeededQueueOffset(String topic, int queueId) {
+                return snapshot().lowestNeededQueueOffset(topic, queueId);
+            }
+
+            @Override
+            public RetentionGuard snapshot() {
+                RetentionGuard consumers = pops.neededOffsets();
+                return (topic, queueId) -> switch (topic) {
+                    case TimerService.TOPIC -> timers.lowestNeededOffset();
+                    case TransactionService.TOPIC -> transactions.lowestNeededOffset();
+                    default -> consumers.lowestNeededQueueOffset(topic, queueId);
+                };
+            }
         });
     }
 

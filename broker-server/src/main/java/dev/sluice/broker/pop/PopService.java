@@ -9,9 +9,12 @@ import dev.sluice.broker.QueueLag;
 import dev.sluice.broker.ReceiveRequest;
 import dev.sluice.broker.history.DeliveryHistory;
 import dev.sluice.store.MessageStore;
+import dev.sluice.store.RetentionGuard;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -246,15 +249,16 @@ public final class PopService implements AutoCloseable {
         return lags;
     }
 
-    /** The lowest offset of a queue some group has not consumed yet; Long.MAX_VALUE if none reads it. */
-    public long lowestNeededOffset(String topic, int queueId) {
-        long lowest = Long.MAX_VALUE;
+    /**
+     * The lowest offset of each queue some group has not consumed yet (Long.MAX_VALUE where no
+     * group reads), gathered in one pass over consumer progress.
+     */
+    public RetentionGuard neededOffsets() {
+        Map<String, Long> lowest = new HashMap<>();
         for (QueueConsumerState state : progress.all()) {
-            if (state.key().topic().equals(topic) && state.key().queueId() == queueId) {
-                lowest = Math.min(lowest, state.frontier());
-            }
+            lowest.merge(state.key().topic() + '\0' + state.key().queueId(), state.frontier(), Math::min);
         }
-        return lowest;
+        return (topic, queueId) -> lowest.getOrDefault(topic + '\0' + queueId, Long.MAX_VALUE);
     }
 
     public void forgetTopic(String topic) {

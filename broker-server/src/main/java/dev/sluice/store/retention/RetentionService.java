@@ -100,7 +100,7 @@ public final class RetentionService {
 
     /** The lowest commit-log offset of a message some consumer still needs, or Long.MAX_VALUE. */
     private long lowestNeededCommitLogOffset() {
-        RetentionGuard current = guard.get();
+        RetentionGuard current = guard.get().snapshot();
         long lowest = Long.MAX_VALUE;
         for (ConsumeQueue queue : queues.all()) {
             long needed = Math.max(current.lowestNeededQueueOffset(queue.topic(), queue.queueId()), queue.firstOffset());
