@@ -21,7 +21,8 @@ public final class CommonOptions {
             description = "Measured time (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "5s", converter = DurationParser.class,
+    // a fresh client JVM (and a fresh server) spend their first ~20 s of load in the JIT on a 2-core box
+    @Option(names = "--warmup", defaultValue = "20s", converter = DurationParser.class,
             description = "Time before measuring starts, thrown away (default: ${DEFAULT-VALUE})")
     Duration warmup;
 

@@ -10,6 +10,7 @@ public final class ConsumeOptions {
     ConsumerKind consumer;
 
     @Option(names = "--drain", defaultValue = "10s", converter = DurationParser.class,
-            description = "After sending, how long to wait for the last messages (default: ${DEFAULT-VALUE})")
+            description = "After sending, wait for the last messages until none arrived for this long; what is still missing then "
+                    + "counts as lost (default: ${DEFAULT-VALUE})")
     Duration drain;
 }

@@ -83,7 +83,8 @@ public final class EndToEndScenario implements Scenario {
                     }, common.requestTimeout.plus(Duration.ofSeconds(5)));
             measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
             SendLoop.Measurement m = loop.run(common.warmup, common.duration, "e2e " + target.endpoint());
-            Drain.await(ledger::complete, consume.drain);
+            Drain.awaitWhileProgressing(ledger::complete, ledger::receivedCount, consume.drain,
+                    common.duration.plus(common.warmup).plus(consume.drain));
             return new Report(name(), target.endpoint())
                     .throughput(m.ok(), bodySize, m.seconds())
                     .latency(Percentiles.ofMicros(latency.takeInterval()))

@@ -85,6 +85,9 @@ public final class ConfigKeys {
 
     public static final ConfigKey<Long> PROXY_MAX_BODY_SIZE = new ConfigKey<>("proxy.max-body-size",
             ConfigType.bytes(1, 64L << 20), "4MiB", "Largest message body a send may carry.");
+    public static final ConfigKey<Integer> PROXY_PUSH_RECEIVE_BATCH_SIZE = new ConfigKey<>(
+            "proxy.push-receive-batch-size", ConfigType.integer(1, 1024), "32",
+            "Messages a push consumer asks for per receive (it runs one receive at a time per assignment).");
 
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT,
@@ -94,7 +97,7 @@ public final class ConfigKeys {
             BROKER_AUTO_RENEW_INVISIBLE, BROKER_MAX_AUTO_RENEW, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE,
             BROKER_DEDUP_WINDOW, BROKER_MAX_PENDING_SENDS, BROKER_MAX_DELIVERY_DELAY, BROKER_TRANSACTION_FIRST_CHECK,
             BROKER_TRANSACTION_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECKS,
-            PROXY_MAX_BODY_SIZE);
+            PROXY_MAX_BODY_SIZE, PROXY_PUSH_RECEIVE_BATCH_SIZE);
 
     private ConfigKeys() {
     }

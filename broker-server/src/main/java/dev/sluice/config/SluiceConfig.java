@@ -83,7 +83,7 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 d.minPollTimeout(),
                 d.maxPollTimeout(),
                 d.responseMargin(),
-                d.pushReceiveBatchSize(),
+                v.get(PROXY_PUSH_RECEIVE_BATCH_SIZE),
                 d.pushLongPollingTimeout(),
                 d.producerBackoff(),
                 d.brokerName());
