@@ -41,17 +41,21 @@ final class SendAdmission {
         List<MessageRecord> toStore = new ArrayList<>(messages.size());
         List<CompletableFuture<SendReceipt>> stored = new ArrayList<>(messages.size());
         for (MessageRecord message : messages) {
-            Optional<SendReceipt> earlier = recentlyStored(message, now);
-            if (earlier.isPresent()) {
-                duplicates.increment();
-                results.add(CompletableFuture.completedFuture(earlier.get()));
-                continue;
-            }
+            // claim the id before looking it up: an earlier attempt leaves inFlight only after its
+            // index entry is written, so it is either still claimed here or found by the lookup
             CompletableFuture<SendReceipt> mine = new CompletableFuture<>();
             CompletableFuture<SendReceipt> concurrent = inFlight.putIfAbsent(key(message), mine);
             if (concurrent != null) {
                 duplicates.increment();
                 results.add(concurrent);
+                continue;
+            }
+            Optional<SendReceipt> earlier = recentlyStored(message, now);
+            if (earlier.isPresent()) {
+                duplicates.increment();
+                mine.complete(earlier.get());
+                inFlight.remove(key(message), mine);
+                results.add(mine);
                 continue;
             }
             toStore.add(message);
