@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -367,6 +370,29 @@ class LocalBrokerTest {
         SendReceipt second = send("orders", "m1").get(0);
         assertThat(second).isEqualTo(first);
         assertThat(ids(receive("g", "orders", 10, Duration.ofSeconds(30)))).containsExactly("m1");
+    }
+
+    @Test
+    void resendsRacingTheFirstAttemptAreStoredOnce() throws Exception {
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 4));
+        int ids = 300;
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<SendReceipt>>> sends = new ArrayList<>();
+            for (int copy = 0; copy < 4; copy++) {
+                for (int i = 0; i < ids; i++) {
+                    String id = "m" + i;
+                    sends.add(senders.submit(() -> broker.send(List.of(TestMessages.normal("orders", id, "A"))).join()));
+                }
+            }
+            for (Future<List<SendReceipt>> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        List<String> received = ids(receive("g", "orders", 4 * ids, Duration.ofSeconds(30)));
+        assertThat(received).hasSize(ids).doesNotHaveDuplicates();
     }
 
     @Test
