@@ -3,6 +3,7 @@ package dev.sluice.store.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,7 +13,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>A {@link FileChannel} closes for everyone when a thread is interrupted inside a read. Readers
  * are caller threads the store does not control, so reads go through this separate channel
- * (never the writer's), which is reopened when an interrupt closed it. Thread-safe.
+ * (never the writer's), which is reopened when an interrupt closed it. It opens on the first
+ * read: a broker with tens of thousands of queues writes many files nobody reads yet, and each
+ * open channel is a file descriptor. Thread-safe.
  */
 public final class ReadChannel implements AutoCloseable {
 
@@ -20,9 +23,8 @@ public final class ReadChannel implements AutoCloseable {
     private volatile FileChannel channel;
     private volatile boolean closed;
 
-    public ReadChannel(Path path) throws IOException {
+    public ReadChannel(Path path) {
         this.path = path;
-        this.channel = FileChannel.open(path, StandardOpenOption.READ);
     }
 
     /**
@@ -45,6 +47,9 @@ public final class ReadChannel implements AutoCloseable {
 
     private int readOnce(ByteBuffer dst, long position) throws IOException {
         FileChannel current = channel;
+        if (current == null) {
+            current = open();
+        }
         try {
             return current.read(dst, position);
         } catch (ClosedByInterruptException e) {
@@ -52,6 +57,16 @@ public final class ReadChannel implements AutoCloseable {
             reopen(current);
             throw e;
         }
+    }
+
+    private synchronized FileChannel open() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (channel == null) {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        }
+        return channel;
     }
 
     private synchronized void reopen(FileChannel broken) throws IOException {
@@ -63,6 +78,8 @@ public final class ReadChannel implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }
