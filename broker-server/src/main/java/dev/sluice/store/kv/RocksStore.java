@@ -5,11 +5,13 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -35,6 +37,14 @@ public final class RocksStore implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
+    /**
+     * Compaction hint: an SST file with at least {@value #DELETION_TRIGGER} deletions among any
+     * {@value #DELETION_WINDOW} consecutive entries is compacted soon, not when size next says so.
+     */
+    private static final long DELETION_WINDOW = 10_000;
+    private static final long DELETION_TRIGGER = 5_000;
+    private static final double DELETION_RATIO = 0.5;
+
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions familyOptions;
@@ -59,7 +69,7 @@ public final class RocksStore implements AutoCloseable {
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
                 // the WAL stays until a later flush, so replaying it need not write SST files first
                 .setAvoidFlushDuringRecovery(true);
-        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+        ColumnFamilyOptions familyOptions = familyOptions();
         try {
             Files.createDirectories(dir);
             List<byte[]> names = new ArrayList<>(existingFamilies(dir));
@@ -85,6 +95,22 @@ public final class RocksStore implements AutoCloseable {
             familyOptions.close();
             dbOptions.close();
             throw new StoreException(StoreException.Reason.IO_ERROR, "cannot open RocksDB in " + dir, e);
+        }
+    }
+
+    /**
+     * Several families are queues in key order (timers by due time, transaction state, consumer
+     * progress): their keys are deleted in runs, which leaves files that are mostly tombstones.
+     * Until compaction drops them every read crossing them skips them one by one, and ordinary
+     * size-triggered compaction may not come for a long time once the burst is over.
+     */
+    private static ColumnFamilyOptions familyOptions() {
+        try (Options options = new Options();
+             TablePropertiesCollectorFactory compactOnDeletion = TablePropertiesCollectorFactory
+                     .NewCompactOnDeletionCollectorFactory(DELETION_WINDOW, DELETION_TRIGGER, DELETION_RATIO)) {
+            options.setTablePropertiesCollectorFactory(List.of(compactOnDeletion));
+            // the copy shares the collector factory, which outlives the Java wrappers closed here
+            return new ColumnFamilyOptions(options);
         }
     }
 
@@ -209,6 +235,22 @@ public final class RocksStore implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Test hook: writes the family's memtable to an SST file now. */
+    void flush(Family family) {
+        guarded(() -> {
+            try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(options, handles.get(family));
+            }
+            return null;
+        });
+    }
+
+    /** Test hook: point and range deletions the family's SST files still carry. */
+    long deletionsInFiles(Family family) {
+        return guarded(() -> db.getPropertiesOfAllTables(handles.get(family)).values().stream()
+                .mapToLong(p -> p.getNumDeletions() + p.getNumRangeDeletions()).sum());
     }
 
     /** Receives one entry of a scan; returns whether to continue. */
