@@ -14,6 +14,8 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class RocksStore implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
+
     static {
         RocksDB.loadLibrary();
     }
@@ -44,6 +48,13 @@ public final class RocksStore implements AutoCloseable {
     private static final long DELETION_WINDOW = 10_000;
     private static final long DELETION_TRIGGER = 5_000;
     private static final double DELETION_RATIO = 0.5;
+    /**
+     * A WAL file is deleted only once every family with writes in it is flushed, and a family that
+     * is rarely written (topics, checkpoints) flushes on its own only when its memtable fills: RocksDB
+     * then lets the WAL grow to 4 × all memtables (GiBs), and an open replays all of it. Past this
+     * size the families holding the oldest WAL are flushed, which bounds the replay.
+     */
+    private static final long MAX_WAL_BYTES = 256L << 20;
 
     private final RocksDB db;
     private final DBOptions dbOptions;
@@ -68,7 +79,8 @@ public final class RocksStore implements AutoCloseable {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
                 // the WAL stays until a later flush, so replaying it need not write SST files first
-                .setAvoidFlushDuringRecovery(true);
+                .setAvoidFlushDuringRecovery(true)
+                .setMaxTotalWalSize(MAX_WAL_BYTES);
         ColumnFamilyOptions familyOptions = familyOptions();
         try {
             Files.createDirectories(dir);
@@ -237,6 +249,18 @@ public final class RocksStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Writes every memtable to SST files, so that the next open has no WAL to replay. On failure the
+     * WAL still holds everything: the next open is only slower.
+     */
+    private void flushAll() {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, allHandles);
+        } catch (RocksDBException e) {
+            LOG.warn("Flushing RocksDB before closing failed ({}); the next start replays its WAL", e.getMessage());
+        }
+    }
+
     /** Test hook: writes the family's memtable to an SST file now. */
     void flush(Family family) {
         guarded(() -> {
@@ -286,6 +310,7 @@ public final class RocksStore implements AutoCloseable {
                 return;
             }
             closed = true;
+            flushAll();
             for (ColumnFamilyHandle handle : allHandles) {
                 handle.close();
             }
