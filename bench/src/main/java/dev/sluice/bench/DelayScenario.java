@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Scheduled messages due over the next {@code --spread} at a fixed rate: how late each arrives
- * after its delivery timestamp. A server that refuses scheduled messages gets an "unsupported"
- * report carrying its own answer, never made-up figures.
+ * after its delivery timestamp. With {@code --burst N}, instead N messages all due at the same
+ * instant: how long the broker takes to hand them all out. A server that refuses scheduled
+ * messages gets an "unsupported" report carrying its own answer, never made-up figures.
  */
 @Command(name = "delay", mixinStandardHelpOptions = true,
-        description = "Lateness of scheduled messages (delivery timestamp) due over the next seconds, at a fixed rate.")
+        description = "Lateness of scheduled messages (delivery timestamp) due over the next seconds, at a fixed rate, "
+                + "or (--burst) all due at the same instant.")
 public final class DelayScenario implements Scenario {
 
     /** Admin answers that mean "this server does not do scheduled topics", not "the run failed". */
@@ -49,6 +51,12 @@ public final class DelayScenario implements Scenario {
     @Option(names = "--body-size", defaultValue = "1024", description = "Message body bytes (default: ${DEFAULT-VALUE})")
     int bodySize;
 
+    @Option(names = "--burst", defaultValue = "0", paramLabel = "N",
+            description = "Instead of --rate/--duration: send N messages as fast as the window allows, all due at "
+                    + "the same instant --spread after sending starts (sending must finish before), and report how "
+                    + "long they take to arrive (default: off)")
+    long burst;
+
     @Override
     public String name() {
         return "delay";
@@ -61,8 +69,8 @@ public final class DelayScenario implements Scenario {
 
     @Override
     public Report run(Target target) throws Exception {
-        if (rate <= 0 || spread.toMillis() < 1) {
-            throw new IllegalArgumentException("delay needs --rate > 0 and --spread of at least 1ms");
+        if (rate <= 0 || spread.toMillis() < 1 || burst < 0) {
+            throw new IllegalArgumentException("delay needs --rate > 0, --spread of at least 1ms and --burst ≥ 0");
         }
         String topic;
         try {
@@ -79,6 +87,7 @@ public final class DelayScenario implements Scenario {
         Probe probe = new Probe();
         LongAdder early = new LongAdder();
         AtomicLong earliestMicros = new AtomicLong();
+        AtomicLong lastReceivedMicros = new AtomicLong();
         AtomicLong measureFromMicros = new AtomicLong(Long.MAX_VALUE);
         BenchConsumer.Handler handler = (view, receivedMicros) -> {
             Optional<BenchMessages.Stamp> stamp = BenchMessages.read(view, target.runId());
@@ -96,6 +105,7 @@ public final class DelayScenario implements Scenario {
                     earliestMicros.accumulateAndGet(dueMicros - receivedMicros, Math::max);
                 }
                 lateness.recordMicros(receivedMicros - dueMicros);
+                lastReceivedMicros.accumulateAndGet(receivedMicros, Math::max);
             }
         };
         byte[] body = new byte[bodySize];
@@ -108,17 +118,30 @@ public final class DelayScenario implements Scenario {
                 return unsupported(target, "sending a scheduled message: " + refused.getMessage());
             }
             long spreadMillis = spread.toMillis();
-            SendLoop loop = new SendLoop(producers, send.window, rate, Long.MAX_VALUE,
-                    seq -> BenchMessages.build(target, topic, body, seq, false, MicroClock.nowMillis() + dueIn(seq, spreadMillis)),
-                    (seq, error) -> {
+            long burstDueMillis = MicroClock.nowMillis() + spreadMillis;
+            SendLoop.MessageFactory messages = burst > 0
+                    ? seq -> BenchMessages.build(target, topic, body, seq, false, burstDueMillis)
+                    : seq -> BenchMessages.build(target, topic, body, seq, false, MicroClock.nowMillis() + dueIn(seq, spreadMillis));
+            SendLoop loop = new SendLoop(producers, send.window, burst > 0 ? 0 : rate, burst > 0 ? burst : Long.MAX_VALUE,
+                    messages, (seq, error) -> {
                         if (error == null) {
                             ledger.sent(seq);
                         }
                     }, common.requestTimeout.plus(Duration.ofSeconds(5)));
-            measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
-            SendLoop.Measurement m = loop.run(common.warmup, common.duration, "delay " + target.endpoint());
+            SendLoop.Measurement m;
+            if (burst > 0) {
+                measureFromMicros.set(0);
+                m = loop.run(Duration.ZERO, spread, "delay burst " + target.endpoint());
+                if (loop.succeeded() + loop.failed() < burst || MicroClock.nowMillis() >= burstDueMillis) {
+                    throw new IllegalArgumentException("sending the burst took longer than --spread " + spread
+                            + " (" + loop.succeeded() + " of " + burst + " sent): raise --spread");
+                }
+            } else {
+                measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
+                m = loop.run(common.warmup, common.duration, "delay " + target.endpoint());
+            }
             Drain.await(ledger::complete, spread.plus(consume.drain));
-            return new Report(name(), target.endpoint())
+            Report report = new Report(name(), target.endpoint())
                     .throughput(m.ok(), bodySize, m.seconds())
                     .latency(Percentiles.ofMicros(lateness.takeInterval()))
                     .put(Report.SENT, ledger.sentCount())
@@ -129,11 +152,15 @@ public final class DelayScenario implements Scenario {
                     .put(Report.SERVER_RSS_MB, target.serverRssMib())
                     .put("status", "ok")
                     .put("early", early.sum())
-                    .put("early_max_ms", early.sum() > 0 ? earliestMicros.get() / 1000.0 : null)
-                    .put("target_rate", rate)
-                    .put("spread_s", spread.toMillis() / 1000.0)
-                    .put("consumer", consume.consumer.name())
-                    .put("first_error", loop.firstError());
+                    .put("early_max_ms", early.sum() > 0 ? earliestMicros.get() / 1000.0 : null);
+            if (burst > 0) {
+                // from the instant they were all due until the last one arrived
+                report.put("burst", burst).put("burst_drain_s", ledger.receivedCount() > 0
+                        ? (lastReceivedMicros.get() - burstDueMillis * 1000) / 1e6 : null);
+            } else {
+                report.put("target_rate", rate).put("spread_s", spread.toMillis() / 1000.0);
+            }
+            return report.put("consumer", consume.consumer.name()).put("first_error", loop.firstError());
         } finally {
             Closing.all(producers);
         }

@@ -56,5 +56,11 @@ public interface KeyValueStore {
         Batch put(Space space, byte[] key, byte[] value);
 
         Batch delete(Space space, byte[] key);
+
+        /**
+         * Deletes every key in {@code [from, to)}: one range tombstone where deleting a run of
+         * keys one by one would leave a tombstone per key for later reads to skip.
+         */
+        Batch deleteRange(Space space, byte[] from, byte[] to);
     }
 }

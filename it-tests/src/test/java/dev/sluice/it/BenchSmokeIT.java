@@ -90,6 +90,17 @@ class BenchSmokeIT {
     }
 
     @Test
+    void delayBurstArrivesCompletelyAndNoneEarly() throws Exception {
+        String json = bench("delay", "--burst", "300", "--spread", "6s");
+
+        assertThat(json).contains("\"status\":\"ok\"");
+        assertThat(number(json, "sent")).isEqualTo(300);
+        assertThat(number(json, "received")).isEqualTo(300);
+        assertThat(number(json, "early")).isZero();
+        assertThat(number(json, "burst_drain_s")).isPositive();
+    }
+
+    @Test
     void compareRunsBothEndpointsAndPrintsRatios() throws Exception {
         SluiceProcess other = sluice.start();
         String json = bench("produce", "--compare", other.grpcEndpoint(), "--rounds", "1",

@@ -58,11 +58,19 @@ public final class QueueFollower {
         return position;
     }
 
-    /** Derives entries for every message stored since the last call, then releases waiters. */
-    public void follow(Indexer indexer, BatchWriter writer) {
-        while (true) {
-            List<QueueEntry> entries = store.readQueue(topic, 0, position, BATCH);
+    /**
+     * Derives entries for up to {@code maxMessages} messages stored since the last call, then
+     * releases waiters. The limit lets the owner interleave its other work with a long backlog.
+     *
+     * @return true when every stored message now has its entries
+     */
+    public boolean follow(Indexer indexer, BatchWriter writer, int maxMessages) {
+        boolean caughtUp = false;
+        int followed = 0;
+        while (followed < maxMessages) {
+            List<QueueEntry> entries = store.readQueue(topic, 0, position, Math.min(BATCH, maxMessages - followed));
             if (entries.isEmpty()) {
+                caughtUp = true;
                 break;
             }
             KeyValueStore.Batch batch = store.kv().newBatch();
@@ -73,11 +81,13 @@ public final class QueueFollower {
             long next = entries.get(entries.size() - 1).queueOffset() + 1;
             batch.put(space, positionKey, ByteBuffer.allocate(8).putLong(next).array());
             writer.write(batch);
+            followed += entries.size();
             position = next;
         }
         while (!waiters.isEmpty() && waiters.firstKey() < position) {
             waiters.pollFirstEntry().getValue().forEach(w -> w.complete(null));
         }
+        return caughtUp;
     }
 
     /** Completes once the message at {@code offset} has its derived entries. */

@@ -2,6 +2,7 @@ package dev.sluice.broker.timer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Layout of the TIMERS key space. Every number is big-endian so that key order is numeric order.
@@ -62,6 +63,11 @@ final class TimerKeys {
     static byte[] byTopic(String topic, long due, long seq) {
         byte[] prefix = topicPrefix(topic);
         return ByteBuffer.allocate(prefix.length + 16).put(prefix).putLong(due).putLong(seq).array();
+    }
+
+    /** The smallest key after {@code key}: the exclusive end of a range that ends with it. */
+    static byte[] after(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
     }
 
     static long dueOfTopicKey(byte[] key) {

@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  * {@value #TOPIC} at send time, so it is as durable as any message; one thread then keeps a
  * timer for it in RocksDB (see {@link TimerKeys}) and, when it is due, appends a copy to its
  * real topic and deletes the timer only once that append is durable. The heap holds nothing per
- * pending timer: the thread seeks the next due key in RocksDB.
+ * pending timer, only counts per topic: the thread seeks the next due key in RocksDB, from a
+ * floor below which every timer is delivered, so it never walks their tombstones.
+ *
+ * <p>Delivery goes in batches of at most {@value #BATCH}, one append in flight at a time, so a
+ * burst of due timers shares the store's writer with other sends instead of queueing ahead of
+ * them; indexing new scheduled messages is bounded per round the same way.
  *
  * <p>Timers are derived from the internal topic the way consume queues are derived from the
  * commit log: the thread indexes every internal message past a persisted position, so a crash
@@ -49,7 +54,9 @@ public final class TimerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TimerService.class);
     /** Messages delivered per append; each batch waits for the disk, so other sends interleave. */
-    private static final int BATCH = 512;
+    static final int BATCH = 512;
+    /** Scheduled messages indexed per round, so a stream of them cannot hold up delivery (or recalls). */
+    private static final int INDEX_LIMIT = 8 * BATCH;
     private static final long IDLE_WAIT_MILLIS = 1000;
 
     private final MessageStore store;
@@ -61,7 +68,12 @@ public final class TimerService implements AutoCloseable {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private volatile long retainFrom;
-    private byte[] scanFrom = TimerKeys.TIMER_PREFIX;
+    /**
+     * Every pending timer's key is at least this one: raised past each delivered batch, lowered
+     * when a timer is indexed late (due before it). Admin reads it too, to seek past the same
+     * tombstones in the per-topic keys.
+     */
+    private volatile byte[] floor = TimerKeys.TIMER_PREFIX;
     private byte[] inDoubtUpTo;
 
     /**
@@ -139,20 +151,31 @@ public final class TimerService implements AutoCloseable {
         return done;
     }
 
-    /** Pending timers of {@code topic}, or of every topic with any when {@code topic} is null. */
+    /**
+     * Pending timers of {@code topic}, or of every topic with any when {@code topic} is null: a
+     * count kept per topic and one seek per topic, however many timers are pending or were delivered.
+     */
     public List<PendingTimers> pending(String topic) {
+        byte[] from = floor;
         List<PendingTimers> result = new ArrayList<>();
         counts.entrySet().stream()
                 .filter(e -> topic == null || e.getKey().equals(topic))
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> nextDue(e.getKey()).ifPresent(due ->
+                .forEach(e -> nextDue(e.getKey(), from).ifPresent(due ->
                         result.add(new PendingTimers(e.getKey(), e.getValue(), due))));
         return result;
     }
 
-    private Optional<Long> nextDue(String topic) {
+    /**
+     * The earliest due time of a topic's timers at or after {@code floor}. A timer indexed late
+     * while this runs may be due before the floor it read; it is being delivered at that moment.
+     */
+    private Optional<Long> nextDue(String topic, byte[] floor) {
+        byte[] prefix = TimerKeys.topicPrefix(topic);
+        byte[] from = floor.length == TimerKeys.TIMER_PREFIX.length ? prefix
+                : TimerKeys.byTopic(topic, TimerKeys.due(floor), TimerKeys.seq(floor));
         long[] due = {-1};
-        kv.scanFrom(Space.TIMERS, TimerKeys.topicPrefix(topic), TimerKeys.EMPTY, (key, value) -> {
+        kv.scanFrom(Space.TIMERS, prefix, from, (key, value) -> {
             due[0] = TimerKeys.dueOfTopicKey(key);
             return false;
         });
@@ -181,30 +204,27 @@ public final class TimerService implements AutoCloseable {
         return dropped.sum();
     }
 
-    /** One round of the timer thread: index new messages, deliver one batch, say how long to sleep. */
+    /** One round of the timer thread: index some new messages, deliver one batch, say how long to sleep. */
     private long step() {
-        indexNew();
-        if (fireDue(System.currentTimeMillis()) == BATCH) {
-            // more are due: queued recalls and sends go first, then the next batch
+        boolean indexed = indexNew();
+        long now = System.currentTimeMillis();
+        DueTimers scan = scanDue(now);
+        if (!scan.timers().isEmpty()) {
+            deliver(scan.timers());
+        }
+        floor = scan.nextFloor();
+        if (!indexed || scan.timers().size() == BATCH) {
+            // more to do: queued recalls and sends go first, then the next round
             return 0;
         }
-        return waitMillis();
+        return scan.next() == null ? IDLE_WAIT_MILLIS
+                : Math.max(0, Math.min(IDLE_WAIT_MILLIS, TimerKeys.due(scan.next()) - now));
     }
 
-    private long waitMillis() {
-        long[] wait = {IDLE_WAIT_MILLIS};
-        long now = System.currentTimeMillis();
-        kv.scanFrom(Space.TIMERS, TimerKeys.TIMER_PREFIX, scanFrom, (key, value) -> {
-            wait[0] = Math.max(0, Math.min(IDLE_WAIT_MILLIS, TimerKeys.due(key) - now));
-            return false;
-        });
-        return wait[0];
-    }
-
-    /** Writes the timers of internal messages stored since the last call. */
-    private void indexNew() {
+    /** Writes the timers of some internal messages stored since the last call; true when none is left. */
+    private boolean indexNew() {
         Map<String, Long> delta = new HashMap<>();
-        follower.follow((stored, batch) -> {
+        return follower.follow((stored, batch) -> {
             MessageRecord message = stored.record();
             String topic = message.systemProperties().get(TARGET_TOPIC);
             long due = message.deliveryTimestamp();
@@ -214,32 +234,58 @@ public final class TimerService implements AutoCloseable {
             batch.put(Space.TIMERS, TimerKeys.byTopic(topic, due, seq), TimerKeys.EMPTY);
             batch.put(Space.TIMERS, TimerKeys.bySeq(seq), TimerKeys.longValue(due));
             delta.merge(topic, 1L, Long::sum);
-            // a timer indexed late may be due before the ones already delivered
-            if (Arrays.compareUnsigned(key, scanFrom) < 0) {
-                scanFrom = key;
+            // a timer indexed late may be due before the ones already delivered; lowered before the write
+            if (Arrays.compareUnsigned(key, floor) < 0) {
+                floor = key;
             }
         }, batch -> {
             writeWithCounts(batch, delta);
             delta.clear();
-        });
+        }, INDEX_LIMIT);
     }
 
-    private record Due(byte[] key, byte[] value) {
+    private record Due(byte[] key, String topic, String messageId) {
+
+        long seq() {
+            return TimerKeys.seq(key);
+        }
+
+        byte[] topicKey() {
+            return TimerKeys.byTopic(topic, TimerKeys.due(key), seq());
+        }
     }
 
-    /** Delivers up to one batch of due messages; returns how many timers it ended. */
-    private int fireDue(long now) {
+    /**
+     * Up to one batch of due timers, in key order from the floor, and the first timer that is not
+     * due (null when there is none or the batch is full).
+     */
+    private record DueTimers(List<Due> timers, byte[] next, byte[] floor) {
+
+        /** The floor once {@link #timers} are delivered. */
+        byte[] nextFloor() {
+            if (next != null) {
+                return next;
+            }
+            return timers.isEmpty() ? floor : timers.get(timers.size() - 1).key();
+        }
+    }
+
+    private DueTimers scanDue(long now) {
         List<Due> due = new ArrayList<>();
-        kv.scanFrom(Space.TIMERS, TimerKeys.TIMER_PREFIX, scanFrom, (key, value) -> {
+        byte[][] next = {null};
+        kv.scanFrom(Space.TIMERS, TimerKeys.TIMER_PREFIX, floor, (key, value) -> {
             if (TimerKeys.due(key) > now) {
+                next[0] = key;
                 return false;
             }
-            due.add(new Due(key, value));
+            due.add(new Due(key, TimerKeys.topicOf(value), TimerKeys.messageIdOf(value)));
             return due.size() < BATCH;
         });
-        if (due.isEmpty()) {
-            return 0;
-        }
+        return new DueTimers(due, next[0], floor);
+    }
+
+    /** Appends the due messages to their topics, waits until that is durable, then ends their timers. */
+    private void deliver(List<Due> due) {
         byte[] last = due.get(due.size() - 1).key();
         List<MessageRecord> toAppend = new ArrayList<>(due.size());
         for (Due timer : due) {
@@ -253,22 +299,38 @@ public final class TimerService implements AutoCloseable {
         }
         KeyValueStore.Batch batch = kv.newBatch();
         Map<String, Long> delta = new HashMap<>();
-        for (Due timer : due) {
-            remove(batch, timer.key(), timer.value(), delta);
-        }
+        removeDelivered(batch, due, delta);
         batch.delete(Space.TIMERS, TimerKeys.FIRING);
         writeWithCounts(batch, delta);
         delivered.add(toAppend.size());
         inDoubtUpTo = null;
-        scanFrom = last;
-        return due.size();
+    }
+
+    /**
+     * Deletes the timers of a delivered batch. The batch is every timer from its first key to its
+     * last (one scan took them in a row, and nothing else ran on this thread since), and per topic
+     * the same timers are every 'P' key between that topic's first and last of them: so both go as
+     * one range each instead of a tombstone per timer. 'S' keys are in position order, so one by one.
+     */
+    private static void removeDelivered(KeyValueStore.Batch batch, List<Due> due, Map<String, Long> delta) {
+        batch.deleteRange(Space.TIMERS, due.get(0).key(), TimerKeys.after(due.get(due.size() - 1).key()));
+        Map<String, Due> firstOfTopic = new HashMap<>();
+        Map<String, Due> lastOfTopic = new HashMap<>();
+        for (Due timer : due) {
+            firstOfTopic.putIfAbsent(timer.topic(), timer);
+            lastOfTopic.put(timer.topic(), timer);
+            batch.delete(Space.TIMERS, TimerKeys.bySeq(timer.seq()));
+            delta.merge(timer.topic(), -1L, Long::sum);
+        }
+        firstOfTopic.forEach((topic, first) -> batch.deleteRange(Space.TIMERS, first.topicKey(),
+                TimerKeys.after(lastOfTopic.get(topic).topicKey())));
     }
 
     /** The copy of a due message to append to its topic; empty if it must not be appended. */
     private Optional<MessageRecord> deliverable(Due timer) {
-        long seq = TimerKeys.seq(timer.key());
-        String topic = TimerKeys.topicOf(timer.value());
-        String messageId = TimerKeys.messageIdOf(timer.value());
+        long seq = timer.seq();
+        String topic = timer.topic();
+        String messageId = timer.messageId();
         Optional<StoredMessage> internal = follower.read(seq);
         if (internal.isEmpty()) {
             dropped.increment();

@@ -58,6 +58,8 @@ public final class TransactionService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionService.class);
     private static final int BATCH = 256;
     private static final long TICK_MILLIS = 100;
+    /** Half messages recorded per round, so a stream of them cannot hold up due checks. */
+    private static final int FOLLOW_LIMIT = 4096;
     private static final Duration RESOLVED_KEPT = Duration.ofDays(1);
     private static final Duration COMMIT_RECHECK = Duration.ofSeconds(1);
 
@@ -280,7 +282,7 @@ public final class TransactionService implements AutoCloseable {
     }
 
     private long step() {
-        follow();
+        boolean caughtUp = follow();
         long now = System.currentTimeMillis();
         List<byte[]> due = new ArrayList<>();
         kv.scanFrom(Space.TRANSACTIONS, TransactionKeys.DUE_PREFIX, scanFrom, (key, value) -> {
@@ -296,12 +298,12 @@ public final class TransactionService implements AutoCloseable {
         if (!due.isEmpty()) {
             scanFrom = due.get(due.size() - 1);
         }
-        return due.size() == BATCH ? 0 : TICK_MILLIS;
+        return due.size() == BATCH || !caughtUp ? 0 : TICK_MILLIS;
     }
 
-    /** Records the transactions of half messages stored since the last call. */
-    private void follow() {
-        follower.follow((half, batch) -> {
+    /** Records the transactions of some half messages stored since the last call; true when none is left. */
+    private boolean follow() {
+        return follower.follow((half, batch) -> {
             MessageRecord message = half.record();
             long seq = half.queueOffset();
             String firstCheck = message.systemProperties().get(FIRST_CHECK_MILLIS);
@@ -313,7 +315,7 @@ public final class TransactionService implements AutoCloseable {
             batch.put(Space.TRANSACTIONS, TransactionKeys.record(seq), record.encode());
             batch.put(Space.TRANSACTIONS, TransactionKeys.unresolved(seq), TransactionKeys.EMPTY);
             putDue(batch, record.nextAt(), seq);
-        }, kv::write);
+        }, kv::write, FOLLOW_LIMIT);
     }
 
     /** Whatever a transaction needs at its due time: a check, finishing a commit, or being forgotten. */

@@ -119,12 +119,17 @@ public final class CommitLog implements AutoCloseable {
                 return position;
             }
             ByteBuffer payload = reader.bytesAt(position + RecordFormat.HEADER_BYTES, length);
-            DecodedRecord record = decodeChecked(payload, length, expectedCrc, segment, position);
-            if (record == null) {
+            if (!crcMatches(payload, length, expectedCrc)) {
+                LOG.warn("Commit log {}: CRC mismatch at {}", segment.path(), position);
                 return position;
             }
             long offset = segment.baseOffset() + position;
+            // records before dispatchFrom were decoded when first dispatched; the CRC shows the bytes are the same
             if (offset >= dispatchFrom) {
+                DecodedRecord record = decode(payload, length, segment, position);
+                if (record == null) {
+                    return position;
+                }
                 visitor.visit(offset, RecordFormat.frameBytes(length), record);
             }
             position += RecordFormat.frameBytes(length);
@@ -132,14 +137,13 @@ public final class CommitLog implements AutoCloseable {
         return segment.capacity();
     }
 
-    private DecodedRecord decodeChecked(ByteBuffer payload, int length, int expectedCrc, Segment segment,
-                                        long position) {
+    private boolean crcMatches(ByteBuffer payload, int length, int expectedCrc) {
         crc.reset();
         crc.update(payload.array(), payload.arrayOffset() + payload.position(), length);
-        if ((int) crc.getValue() != expectedCrc) {
-            LOG.warn("Commit log {}: CRC mismatch at {}", segment.path(), position);
-            return null;
-        }
+        return (int) crc.getValue() == expectedCrc;
+    }
+
+    private static DecodedRecord decode(ByteBuffer payload, int length, Segment segment, long position) {
         try {
             return RecordCodec.decode(payload.array(), payload.arrayOffset() + payload.position(), length);
         } catch (CorruptRecordException e) {

@@ -79,26 +79,35 @@ public final class RocksKeyValueStore implements KeyValueStore {
     /** Collects operations in plain Java so an abandoned batch holds no native memory. */
     private final class CollectedBatch implements Batch {
 
-        private record Operation(Space space, byte[] key, byte[] value) {
+        /** A put ({@code value} set), a delete, or a range delete up to {@code rangeEnd}. */
+        private record Operation(Space space, byte[] key, byte[] value, byte[] rangeEnd) {
         }
 
         private final List<Operation> operations = new ArrayList<>();
 
         @Override
         public Batch put(Space space, byte[] key, byte[] value) {
-            operations.add(new Operation(space, key.clone(), value.clone()));
+            operations.add(new Operation(space, key.clone(), value.clone(), null));
             return this;
         }
 
         @Override
         public Batch delete(Space space, byte[] key) {
-            operations.add(new Operation(space, key.clone(), null));
+            operations.add(new Operation(space, key.clone(), null, null));
+            return this;
+        }
+
+        @Override
+        public Batch deleteRange(Space space, byte[] from, byte[] to) {
+            operations.add(new Operation(space, from.clone(), null, to.clone()));
             return this;
         }
 
         void applyTo(WriteBatch batch) throws RocksDBException {
             for (Operation op : operations) {
-                if (op.value() == null) {
+                if (op.rangeEnd() != null) {
+                    batch.deleteRange(rocks.handle(family(op.space())), op.key(), op.rangeEnd());
+                } else if (op.value() == null) {
                     batch.delete(rocks.handle(family(op.space())), op.key());
                 } else {
                     batch.put(rocks.handle(family(op.space())), op.key(), op.value());

@@ -7,13 +7,17 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,9 +37,26 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class RocksStore implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
+
     static {
         RocksDB.loadLibrary();
     }
+
+    /**
+     * Compaction hint: an SST file with at least {@value #DELETION_TRIGGER} deletions among any
+     * {@value #DELETION_WINDOW} consecutive entries is compacted soon, not when size next says so.
+     */
+    private static final long DELETION_WINDOW = 10_000;
+    private static final long DELETION_TRIGGER = 5_000;
+    private static final double DELETION_RATIO = 0.5;
+    /**
+     * A WAL file is deleted only once every family with writes in it is flushed, and a family that
+     * is rarely written (topics, checkpoints) flushes on its own only when its memtable fills: RocksDB
+     * then lets the WAL grow to 4 × all memtables (GiBs), and an open replays all of it. Past this
+     * size the families holding the oldest WAL are flushed, which bounds the replay.
+     */
+    private static final long MAX_WAL_BYTES = 256L << 20;
 
     private final RocksDB db;
     private final DBOptions dbOptions;
@@ -63,8 +84,9 @@ public final class RocksStore implements AutoCloseable {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
                 // the WAL stays until a later flush, so replaying it need not write SST files first
-                .setAvoidFlushDuringRecovery(true);
-        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+                .setAvoidFlushDuringRecovery(true)
+                .setMaxTotalWalSize(MAX_WAL_BYTES);
+        ColumnFamilyOptions familyOptions = familyOptions();
         ColumnFamilyOptions lookupOptions = pointLookupOptions();
         try {
             Files.createDirectories(dir);
@@ -107,6 +129,22 @@ public final class RocksStore implements AutoCloseable {
                         .setWholeKeyFiltering(true))
                 .setMemtablePrefixBloomSizeRatio(0.05)
                 .setMemtableWholeKeyFiltering(true);
+    }
+
+    /**
+     * Several families are queues in key order (timers by due time, transaction state, consumer
+     * progress): their keys are deleted in runs, which leaves files that are mostly tombstones.
+     * Until compaction drops them every read crossing them skips them one by one, and ordinary
+     * size-triggered compaction may not come for a long time once the burst is over.
+     */
+    private static ColumnFamilyOptions familyOptions() {
+        try (Options options = new Options();
+             TablePropertiesCollectorFactory compactOnDeletion = TablePropertiesCollectorFactory
+                     .NewCompactOnDeletionCollectorFactory(DELETION_WINDOW, DELETION_TRIGGER, DELETION_RATIO)) {
+            options.setTablePropertiesCollectorFactory(List.of(compactOnDeletion));
+            // the copy shares the collector factory, which outlives the Java wrappers closed here
+            return new ColumnFamilyOptions(options);
+        }
     }
 
     private static List<byte[]> existingFamilies(Path dir) throws RocksDBException {
@@ -232,6 +270,34 @@ public final class RocksStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Writes every memtable to SST files, so that the next open has no WAL to replay. On failure the
+     * WAL still holds everything: the next open is only slower.
+     */
+    private void flushAll() {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, allHandles);
+        } catch (RocksDBException e) {
+            LOG.warn("Flushing RocksDB before closing failed ({}); the next start replays its WAL", e.getMessage());
+        }
+    }
+
+    /** Test hook: writes the family's memtable to an SST file now. */
+    void flush(Family family) {
+        guarded(() -> {
+            try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(options, handles.get(family));
+            }
+            return null;
+        });
+    }
+
+    /** Test hook: point and range deletions the family's SST files still carry. */
+    long deletionsInFiles(Family family) {
+        return guarded(() -> db.getPropertiesOfAllTables(handles.get(family)).values().stream()
+                .mapToLong(p -> p.getNumDeletions() + p.getNumRangeDeletions()).sum());
+    }
+
     /** Receives one entry of a scan; returns whether to continue. */
     @FunctionalInterface
     public interface EntryVisitor {
@@ -265,6 +331,7 @@ public final class RocksStore implements AutoCloseable {
                 return;
             }
             closed = true;
+            flushAll();
             for (ColumnFamilyHandle handle : allHandles) {
                 handle.close();
             }

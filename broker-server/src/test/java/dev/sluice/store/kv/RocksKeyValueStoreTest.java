@@ -7,10 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class RocksKeyValueStoreTest {
 
@@ -58,6 +60,42 @@ class RocksKeyValueStoreTest {
             List<String> seen = new ArrayList<>();
             rocks.scan(Family.MESSAGE_KEY, b("p"), true, (k, v) -> seen.add(new String(k, StandardCharsets.UTF_8)));
             assertThat(seen).containsExactly("p3", "p2", "p1");
+        }
+    }
+
+    @Test
+    void shouldDeleteARangeOfKeysInABatch() {
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            KeyValueStore kv = new RocksKeyValueStore(rocks, false);
+            for (String key : List.of("t1", "t2", "t3", "t4", "u1")) {
+                kv.put(Space.TIMERS, b(key), b("v"));
+            }
+            kv.write(kv.newBatch().deleteRange(Space.TIMERS, b("t2"), b("t4")).put(Space.TIMERS, b("t5"), b("v")));
+            assertThat(keys(kv, Space.TIMERS, "")).containsExactly("t1", "t4", "t5", "u1");
+        }
+    }
+
+    @Test
+    void shouldCompactAFileOfTombstonesAwaySoonAfterTheKeysAreDeleted() {
+        int count = 20_000;
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            KeyValueStore kv = new RocksKeyValueStore(rocks, false);
+            KeyValueStore.Batch puts = kv.newBatch();
+            for (int i = 0; i < count; i++) {
+                puts.put(Space.TIMERS, b(String.format("k%08d", i)), b("value"));
+            }
+            kv.write(puts);
+            rocks.flush(Family.TIMERS);
+            KeyValueStore.Batch deletes = kv.newBatch();
+            for (int i = 0; i < count; i++) {
+                deletes.delete(Space.TIMERS, b(String.format("k%08d", i)));
+            }
+            kv.write(deletes);
+            rocks.flush(Family.TIMERS);
+
+            // two L0 files are far below the size trigger: only the deletion hint compacts them
+            await().atMost(Duration.ofSeconds(20)).until(() -> rocks.deletionsInFiles(Family.TIMERS) == 0);
+            assertThat(keys(kv, Space.TIMERS, "")).isEmpty();
         }
     }
 }
