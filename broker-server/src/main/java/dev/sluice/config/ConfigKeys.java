@@ -19,6 +19,11 @@ public final class ConfigKeys {
             "10s", "How long a stopping server lets in-flight calls finish before cancelling them.");
     public static final ConfigKey<Integer> HTTP_PORT = new ConfigKey<>("http.port", ConfigType.port(),
             "8080", "Port of /healthz and /readyz.");
+    public static final ConfigKey<Boolean> CONTROLLER_ENABLED = new ConfigKey<>("controller.enabled", ConfigType.bool(),
+            "true", "Run a one-node controller in the process; the broker registers with it and copies its topics "
+            + "and groups into it (data in data-dir/controller).");
+    public static final ConfigKey<Integer> CONTROLLER_PORT = new ConfigKey<>("controller.port", ConfigType.port(),
+            "8082", "Port of the embedded controller's API (sluice admin --controller).");
 
     public static final ConfigKey<FlushPolicy> STORE_FLUSH_POLICY = new ConfigKey<>("store.flush-policy",
             ConfigType.oneOf(FlushPolicy.class), "ASYNC",
@@ -87,7 +92,7 @@ public final class ConfigKeys {
             ConfigType.bytes(1, 64L << 20), "4MiB", "Largest message body a send may carry.");
 
     public static final List<ConfigKey<?>> ALL = List.of(
-            DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT,
+            DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT, CONTROLLER_ENABLED, CONTROLLER_PORT,
             STORE_FLUSH_POLICY, STORE_ASYNC_FLUSH_INTERVAL, STORE_SEGMENT_SIZE, STORE_QUEUE_SEGMENT_ENTRIES,
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,
