@@ -133,11 +133,12 @@ public final class ControllerMirror implements ChangeMirror, AutoCloseable {
             throw new BrokerException(BrokerError.INTERNAL, "interrupted while " + subject + " was copied to the "
                     + "embedded controller");
         } catch (ExecutionException e) {
-            throw new BrokerException(BrokerError.INTERNAL, subject + " was changed on the broker, but the embedded "
+            throw new BrokerException(BrokerError.BUSY, subject + " was changed on the broker, but the embedded "
                     + "controller did not take it: " + e.getCause().getMessage());
         }
+        // BUSY (UNAVAILABLE to the admin client): the broker made the change, the copy is retried
         outcome.failureOf(subject).ifPresent(reason -> {
-            throw new BrokerException(BrokerError.INTERNAL, subject + " was changed on the broker, but the embedded "
+            throw new BrokerException(BrokerError.BUSY, subject + " was changed on the broker, but the embedded "
                     + "controller did not take the change: " + reason + "; the server retries every "
                     + RETRY_DELAY.toSeconds() + "s (see its log)");
         });

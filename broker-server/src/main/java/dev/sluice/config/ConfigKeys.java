@@ -11,7 +11,7 @@ public final class ConfigKeys {
     public static final ConfigKey<java.nio.file.Path> DATA_DIR = new ConfigKey<>("data-dir", ConfigType.path(),
             "./data", "Directory of the commit log, consume queues and metadata.");
     public static final ConfigKey<String> HOST = new ConfigKey<>("host", ConfigType.host(),
-            "0.0.0.0", "Address the gRPC and HTTP servers bind to.");
+            "0.0.0.0", "Address the gRPC, HTTP and controller API servers bind to.");
     public static final ConfigKey<Integer> GRPC_PORT = new ConfigKey<>("grpc.port", ConfigType.port(),
             "8081", "Port of the RocketMQ v2 gRPC API and the admin API.");
     public static final ConfigKey<Duration> GRPC_SHUTDOWN_GRACE = new ConfigKey<>("grpc.shutdown-grace",
