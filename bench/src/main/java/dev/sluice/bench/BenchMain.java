@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Drives a RocketMQ 5 gRPC endpoint through the official Java client and reports throughput, "
                 + "latency percentiles, loss and duplicates: a table, then one JSON line, on stdout.",
         subcommands = {ProduceScenario.class, EndToEndScenario.class, BacklogScenario.class, QueuesScenario.class,
-            DelayScenario.class, NullServerCommand.class, TimerScaleCommand.class})
+            DelayScenario.class, NullServerCommand.class, TimerScaleCommand.class, ControllerWritesScenario.class})
 public final class BenchMain {
 
     public static void main(String[] args) {

@@ -73,10 +73,12 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
 
     private final Broker broker;
     private final BrokerConfig config;
+    private final ChangeMirror mirror;
 
-    public AdminServiceImpl(Broker broker, BrokerConfig config) {
+    public AdminServiceImpl(Broker broker, BrokerConfig config, ChangeMirror mirror) {
         this.broker = broker;
         this.config = config;
+        this.mirror = mirror;
     }
 
     @Override
@@ -87,6 +89,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
             MessageKind type = AdminMessages.toKind(request.getType(), MessageKind.NORMAL);
             TopicConfig created = broker.createTopic(new TopicConfig(request.getName(), type, queues));
             log.info("Created topic {} ({}, {} queues)", created.name(), created.type(), created.queues());
+            mirror.awaitMirrored(ChangeMirror.topic(created.name()));
             return AdminMessages.toProto(created);
         });
     }
@@ -99,6 +102,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
             MessageKind type = AdminMessages.toKind(request.getType(), current.type());
             TopicConfig updated = broker.updateTopic(new TopicConfig(current.name(), type, queues));
             log.info("Updated topic {} ({}, {} queues)", updated.name(), updated.type(), updated.queues());
+            mirror.awaitMirrored(ChangeMirror.topic(updated.name()));
             return AdminMessages.toProto(updated);
         });
     }
@@ -108,6 +112,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
         answer(response, () -> {
             broker.deleteTopic(existingTopic(request.getName()).name());
             log.info("Deleted topic {}", request.getName());
+            mirror.awaitMirrored(ChangeMirror.topic(request.getName()));
             return DeleteTopicResponse.getDefaultInstance();
         });
     }
@@ -136,6 +141,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
             GroupConfig created = broker.createGroup(new GroupConfig(request.getName(), request.getFifo(), attempts,
                     request.hasRetryPolicy() ? AdminMessages.toPolicy(request.getRetryPolicy()) : defaults.retryPolicy()));
             log.info("Created consumer group {}", created);
+            mirror.awaitMirrored(ChangeMirror.group(created.name()));
             return AdminMessages.toProto(created);
         });
     }
@@ -149,6 +155,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
                     request.getMaxDeliveryAttempts() == 0 ? current.maxDeliveryAttempts() : request.getMaxDeliveryAttempts(),
                     request.hasRetryPolicy() ? AdminMessages.toPolicy(request.getRetryPolicy()) : current.retryPolicy()));
             log.info("Updated consumer group {}", updated);
+            mirror.awaitMirrored(ChangeMirror.group(updated.name()));
             return AdminMessages.toProto(updated);
         });
     }
@@ -158,6 +165,7 @@ public final class AdminServiceImpl extends AdminGrpc.AdminImplBase {
         answer(response, () -> {
             broker.deleteGroup(existingGroup(request.getName()).name());
             log.info("Deleted consumer group {}", request.getName());
+            mirror.awaitMirrored(ChangeMirror.group(request.getName()));
             return DeleteGroupResponse.getDefaultInstance();
         });
     }

@@ -83,6 +83,15 @@ public final class LocalBroker implements Broker {
         });
     }
 
+    /**
+     * Runs after any topic or consumer group is created, changed or deleted — by the admin API,
+     * on first use, or for a dead-letter topic. It runs on the changing thread and must not block.
+     */
+    public void onMetadataChange(Runnable listener) {
+        topics.onChange(listener);
+        groups.onChange(listener);
+    }
+
     @Override
     public TopicConfig createTopic(TopicConfig topic) {
         NameRules.checkUserTopic(topic.name());

@@ -11,7 +11,7 @@ public final class ConfigKeys {
     public static final ConfigKey<java.nio.file.Path> DATA_DIR = new ConfigKey<>("data-dir", ConfigType.path(),
             "./data", "Directory of the commit log, consume queues and metadata.");
     public static final ConfigKey<String> HOST = new ConfigKey<>("host", ConfigType.host(),
-            "0.0.0.0", "Address the gRPC and HTTP servers bind to.");
+            "0.0.0.0", "Address the gRPC, HTTP and controller API servers bind to.");
     public static final ConfigKey<Integer> GRPC_PORT = new ConfigKey<>("grpc.port", ConfigType.port(),
             "8081", "Port of the RocketMQ v2 gRPC API and the admin API.");
     public static final ConfigKey<Duration> GRPC_SHUTDOWN_GRACE = new ConfigKey<>("grpc.shutdown-grace",
@@ -19,6 +19,11 @@ public final class ConfigKeys {
             "10s", "How long a stopping server lets in-flight calls finish before cancelling them.");
     public static final ConfigKey<Integer> HTTP_PORT = new ConfigKey<>("http.port", ConfigType.port(),
             "8080", "Port of /healthz and /readyz.");
+    public static final ConfigKey<Boolean> CONTROLLER_ENABLED = new ConfigKey<>("controller.enabled", ConfigType.bool(),
+            "true", "Run a one-node controller in the process; the broker registers with it and copies its topics "
+            + "and groups into it (data in data-dir/controller).");
+    public static final ConfigKey<Integer> CONTROLLER_PORT = new ConfigKey<>("controller.port", ConfigType.port(),
+            "8082", "Port of the embedded controller's API (sluice admin --controller).");
 
     public static final ConfigKey<FlushPolicy> STORE_FLUSH_POLICY = new ConfigKey<>("store.flush-policy",
             ConfigType.oneOf(FlushPolicy.class), "ASYNC",
@@ -90,7 +95,7 @@ public final class ConfigKeys {
             "Messages a push consumer asks for per receive (it runs one receive at a time per assignment).");
 
     public static final List<ConfigKey<?>> ALL = List.of(
-            DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT,
+            DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT, CONTROLLER_ENABLED, CONTROLLER_PORT,
             STORE_FLUSH_POLICY, STORE_ASYNC_FLUSH_INTERVAL, STORE_SEGMENT_SIZE, STORE_QUEUE_SEGMENT_ENTRIES,
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything a standalone Sluice process is configured with, built from the keys of
@@ -37,13 +38,15 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
         requireOrdered(v, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK);
         requireOrdered(v, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE);
         requireOrdered(v, BROKER_TRANSACTION_CHECK_INTERVAL, BROKER_TRANSACTION_MAX_CHECK_INTERVAL);
-        int grpcPort = v.get(GRPC_PORT);
-        int httpPort = v.get(HTTP_PORT);
-        if (grpcPort != 0 && grpcPort == httpPort) {
-            throw new ConfigException(GRPC_PORT.name() + " and " + HTTP_PORT.name() + " are both " + grpcPort
-                    + "; they must differ");
+        requireDistinctPorts(v, GRPC_PORT, HTTP_PORT);
+        OptionalInt controllerPort = OptionalInt.empty();
+        if (v.get(CONTROLLER_ENABLED)) {
+            requireDistinctPorts(v, GRPC_PORT, CONTROLLER_PORT);
+            requireDistinctPorts(v, HTTP_PORT, CONTROLLER_PORT);
+            controllerPort = OptionalInt.of(v.get(CONTROLLER_PORT));
         }
-        ServerConfig server = new ServerConfig(v.get(HOST), grpcPort, httpPort, v.get(GRPC_SHUTDOWN_GRACE));
+        ServerConfig server = new ServerConfig(v.get(HOST), v.get(GRPC_PORT), v.get(HTTP_PORT),
+                v.get(GRPC_SHUTDOWN_GRACE), controllerPort);
         StoreConfig store = new StoreConfig(
                 v.get(DATA_DIR),
                 v.get(STORE_SEGMENT_SIZE),
@@ -87,6 +90,13 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 d.pushLongPollingTimeout(),
                 d.producerBackoff(),
                 d.brokerName());
+    }
+
+    private static void requireDistinctPorts(ConfigValues v, ConfigKey<Integer> one, ConfigKey<Integer> other) {
+        int port = v.get(one);
+        if (port != 0 && port == v.get(other)) {
+            throw new ConfigException(one.name() + " and " + other.name() + " are both " + port + "; they must differ");
+        }
     }
 
     private static <T extends Comparable<T>> void requireOrdered(ConfigValues v, ConfigKey<T> low, ConfigKey<T> high) {

@@ -1,6 +1,7 @@
 package dev.sluice.launcher;
 
 import dev.sluice.admin.AdminClient;
+import dev.sluice.controller.client.ControllerClient;
 import dev.sluice.proto.admin.v1.GetConsumerLagRequest;
 import dev.sluice.proto.admin.v1.GetConsumerLagResponse;
 import dev.sluice.proto.admin.v1.ListTimersRequest;
@@ -10,6 +11,7 @@ import dev.sluice.proto.admin.v1.TopicTimers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine;
@@ -31,6 +33,14 @@ final class AdminCommand implements Runnable {
         void run(AdminClient client, PrintWriter out);
     }
 
+    /** One operation against the controller; its StatusRuntimeException becomes the command's error message. */
+    interface ControllerCall {
+        void run(ControllerClient client, PrintWriter out);
+    }
+
+    /** How long one controller command may take, retries on other controller nodes included. */
+    static final Duration CONTROLLER_DEADLINE = Duration.ofSeconds(10);
+
     @Spec
     CommandSpec spec;
 
@@ -38,12 +48,14 @@ final class AdminCommand implements Runnable {
             converter = ServerAddressConverter.class, description = "Sluice gRPC address (default ${DEFAULT-VALUE}).")
     String server;
 
-    @Option(names = "--controller", paramLabel = "HOST:PORT", split = ",",
-            description = "Controller API address(es), for cluster commands; any node answers.")
+    @Option(names = "--controller", paramLabel = "HOST:PORT", split = ",", converter = ServerAddressConverter.class,
+            description = "Controller API address(es); any node answers. Topic and group commands then work on "
+                    + "the controller's metadata instead of --server's; cluster commands need it.")
     List<String> controllers;
 
-    List<String> controllers() {
-        return controllers == null ? List.of() : controllers;
+    /** Whether the command goes to the controller ({@code --controller} given) rather than {@code --server}. */
+    boolean onController() {
+        return controllers != null && !controllers.isEmpty();
     }
 
     @Override
@@ -94,6 +106,33 @@ final class AdminCommand implements Runnable {
             err.flush();
             return Main.EXIT_FAILED;
         }
+    }
+
+    /** Runs one call against {@code --controller}; 0 on success, 1 with the controller's message otherwise. */
+    int executeOnController(ControllerCall call) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ControllerClient client = ControllerClient.connect(controllers, CONTROLLER_DEADLINE)) {
+            call.run(client, out);
+            out.flush();
+            return 0;
+        } catch (StatusRuntimeException e) {
+            err.println("error: " + explainController(e.getStatus()));
+            err.flush();
+            return Main.EXIT_FAILED;
+        }
+    }
+
+    private String explainController(Status status) {
+        String where = String.join(",", controllers);
+        if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
+            return "cannot reach the controller at " + where + ": " + status.getCause().getMessage();
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return "no answer from the controller at " + where + " within " + CONTROLLER_DEADLINE.toSeconds() + "s";
+        }
+        String description = status.getDescription();
+        return description == null || description.isBlank() ? status.getCode().name() : description;
     }
 
     private String explain(Status status) {

@@ -40,6 +40,13 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP health port (default 8080, 0 = any free port).")
     String httpPort;
 
+    @Option(names = "--controller-port", paramLabel = "PORT",
+            description = "API port of the embedded controller (default 8082, 0 = any free port).")
+    String controllerPort;
+
+    @Option(names = "--no-controller", description = "Run without the embedded controller.")
+    boolean noController;
+
     @Option(names = "--flush-policy", paramLabel = "ASYNC|SYNC", description = "When a send is acknowledged (default ASYNC).")
     String flushPolicy;
 
@@ -61,7 +68,8 @@ final class StandaloneCommand implements Callable<Integer> {
             throw e;
         }
         spec.commandLine().getOut().println(server.describe());
-        spec.commandLine().getOut().println("SLUICE_READY grpc=" + server.grpcPort() + " http=" + server.httpPort());
+        spec.commandLine().getOut().println("SLUICE_READY grpc=" + server.grpcPort() + " http=" + server.httpPort()
+                + (server.controllerPort().isPresent() ? " controller=" + server.controllerPort().getAsInt() : ""));
         spec.commandLine().getOut().flush();
         server.awaitTermination();
         return 0;
@@ -74,6 +82,10 @@ final class StandaloneCommand implements Callable<Integer> {
         put(overrides, ConfigKeys.HOST, host);
         put(overrides, ConfigKeys.GRPC_PORT, grpcPort);
         put(overrides, ConfigKeys.HTTP_PORT, httpPort);
+        put(overrides, ConfigKeys.CONTROLLER_PORT, controllerPort);
+        if (noController) {
+            put(overrides, ConfigKeys.CONTROLLER_ENABLED, "false");
+        }
         put(overrides, ConfigKeys.STORE_FLUSH_POLICY, flushPolicy);
         if (autoCreateTopics) {
             put(overrides, ConfigKeys.BROKER_AUTO_CREATE_TOPICS, "true");

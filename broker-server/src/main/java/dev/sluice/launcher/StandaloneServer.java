@@ -1,6 +1,10 @@
 package dev.sluice.launcher;
 
 import dev.sluice.admin.AdminServiceImpl;
+import dev.sluice.admin.ChangeMirror;
+import dev.sluice.cluster.ControllerMirror;
+import dev.sluice.controller.server.ControllerConfig;
+import dev.sluice.controller.server.ControllerServer;
 import dev.sluice.broker.LocalBroker;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
@@ -16,15 +20,21 @@ import dev.sluice.proxy.grpc.MessagingServiceImpl;
 import dev.sluice.store.LogStore;
 import dev.sluice.store.StoreException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Store, broker, RocketMQ v2 + admin gRPC, metrics and the health endpoints of one standalone process.
+ * Store, broker, RocketMQ v2 + admin gRPC, metrics, the health endpoints and (unless disabled)
+ * a one-node controller of one standalone process.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once or more (idempotent). Both are
  * synchronized, so a SIGTERM arriving during a long store recovery waits for it to finish and
@@ -34,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+    private static final String CONTROLLER_NODE_ID = "standalone";
+    /** A quarter of the controller's heartbeat timeout: one late heartbeat never marks the broker down. */
+    private static final Duration CONTROLLER_HEARTBEAT_INTERVAL = ControllerConfig.DEFAULT_HEARTBEAT_TIMEOUT.dividedBy(4);
 
     private final SluiceConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -43,6 +56,10 @@ public final class StandaloneServer implements AutoCloseable {
     private LogStore store;
     private LocalBroker broker;
     private GrpcServer grpc;
+    /** Started on its own thread while the store recovers; null without a controller. */
+    private CompletableFuture<ControllerServer> controllerStart;
+    private ControllerServer controller;
+    private ControllerMirror controllerMirror;
     private final SluiceMetrics metrics = new SluiceMetrics("standalone", "standalone", nodeId());
     private volatile BrokerGauges gauges;
 
@@ -66,6 +83,9 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("cannot serve HTTP on " + server.host() + ":" + server.httpPort() + ": " + e.getMessage(), e);
         }
+        if (server.controllerPort().isPresent()) {
+            controllerStart = startControllerInBackground(server);
+        }
         log.info("Opening store in {} (flush {})", config.store().dataDir(), config.store().flushPolicy());
         try {
             store = LogStore.open(config.store());
@@ -74,17 +94,62 @@ public final class StandaloneServer implements AutoCloseable {
         }
         broker = new LocalBroker(store, config.broker());
         gauges = new BrokerGauges(broker, store, metrics.registry());
+        ChangeMirror mirror = ChangeMirror.NONE;
+        if (controllerStart != null) {
+            controller = awaitController(server);
+            controllerMirror = new ControllerMirror(controller, broker, CONTROLLER_HEARTBEAT_INTERVAL);
+            mirror = controllerMirror;
+        }
         RpcMetricsInterceptor rpcMetrics = new RpcMetricsInterceptor(new TrafficMeters(metrics.registry()));
         try {
             grpc = GrpcServer.startDefinitions(server.host(), server.grpcPort(), config.proxy(), List.of(
                     ServerInterceptors.intercept(new MessagingServiceImpl(broker, config.proxy(), new ClientSessions()),
                             rpcMetrics),
-                    new AdminServiceImpl(broker, config.broker()).bindService()));
+                    new AdminServiceImpl(broker, config.broker(), mirror).bindService()));
         } catch (IOException e) {
             throw new StartupException("cannot serve gRPC on " + server.host() + ":" + server.grpcPort() + ": " + e.getMessage(), e);
         }
+        if (controllerMirror != null) {
+            controllerMirror.start(List.of(advertisedHost(server.host()) + ":" + grpc.port()));
+        }
         ready = true;
         log.info("{}", describe());
+    }
+
+    /** Ratis loads and binds while the store recovers: the two together take less than one after the other. */
+    private CompletableFuture<ControllerServer> startControllerInBackground(ServerConfig server) {
+        CompletableFuture<ControllerServer> started = new CompletableFuture<>();
+        ControllerConfig controllerConfig = ControllerConfig.embedded(CONTROLLER_NODE_ID,
+                config.store().dataDir().resolve("controller"), server.host(), server.controllerPort().getAsInt());
+        Thread thread = new Thread(() -> {
+            try {
+                started.complete(ControllerServer.start(controllerConfig));
+            } catch (IOException | RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        }, "controller-start");
+        thread.setDaemon(true);
+        thread.start();
+        return started;
+    }
+
+    private ControllerServer awaitController(ServerConfig server) {
+        try {
+            return controllerStart.get();
+        } catch (ExecutionException e) {
+            throw new StartupException("cannot start the embedded controller (API " + server.host() + ":"
+                    + server.controllerPort().getAsInt() + ", data " + config.store().dataDir().resolve("controller")
+                    + "): " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while the embedded controller started", e);
+        }
+    }
+
+    /** The address other processes reach this broker at: a wildcard bind address is no address. */
+    private static String advertisedHost(String host) {
+        String reachable = host.equals("0.0.0.0") || host.equals("::") ? nodeId() : host;
+        return reachable.contains(":") ? "[" + reachable + "]" : reachable;
     }
 
     private String scrape() {
@@ -111,6 +176,11 @@ public final class StandaloneServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The embedded controller's API port, or empty when it is disabled. */
+    public OptionalInt controllerPort() {
+        return controller == null ? OptionalInt.empty() : OptionalInt.of(controller.grpcPort());
+    }
+
     public boolean ready() {
         return ready;
     }
@@ -119,12 +189,14 @@ public final class StandaloneServer implements AutoCloseable {
     public String describe() {
         String host = config.server().host();
         return "Sluice standalone: gRPC " + host + ":" + grpcPort() + " (RocketMQ v2 + admin), HTTP " + host + ":"
-                + httpPort() + ", data " + config.store().dataDir() + ", flush " + config.store().flushPolicy();
+                + httpPort() + (controller == null ? ", no controller" : ", controller " + host + ":"
+                + controller.grpcPort()) + ", data " + config.store().dataDir() + ", flush "
+                + config.store().flushPolicy();
     }
 
     /**
-     * Stops in dependency order: gRPC (in-flight calls get the configured grace), broker, store
-     * (flushes), HTTP last so probes see "not ready" until the end. A failing step is logged and
+     * Stops in dependency order: gRPC (in-flight calls get the configured grace), the controller
+     * link and the controller, broker, store (flushes), HTTP last so probes see "not ready" until the end. A failing step is logged and
      * the next still runs: the store must be closed even if the broker's close failed.
      */
     @Override
@@ -138,6 +210,12 @@ public final class StandaloneServer implements AutoCloseable {
         if (grpc != null) {
             step("stop gRPC", () -> grpc.shutdown(config.server().shutdownGrace()));
         }
+        if (controllerMirror != null) {
+            step("stop copying to the controller", controllerMirror::close);
+        }
+        if (controllerStart != null) {
+            step("stop the controller", this::closeController);
+        }
         if (broker != null) {
             step("close the broker", broker::close);
         }
@@ -150,6 +228,24 @@ public final class StandaloneServer implements AutoCloseable {
         step("close metrics", metrics::close);
         log.info("Sluice stopped");
         stopped.countDown();
+    }
+
+    /** Waits for a start still running in the background, so its Raft server never outlives the process's. */
+    private void closeController() {
+        ControllerServer started;
+        try {
+            started = controllerStart.get();
+        } catch (ExecutionException e) {
+            return; // it never started; start() reported why
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            started.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Blocks until {@link #close} has finished. */

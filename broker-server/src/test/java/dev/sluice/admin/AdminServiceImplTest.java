@@ -66,7 +66,7 @@ class AdminServiceImplTest {
         broker = new LocalBroker(store, config.broker());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new AdminServiceImpl(broker, config.broker()))
+                .addService(new AdminServiceImpl(broker, config.broker(), ChangeMirror.NONE))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

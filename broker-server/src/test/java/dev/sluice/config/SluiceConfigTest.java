@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,8 @@ class SluiceConfigTest {
         assertThat(config.store()).isEqualTo(StoreConfig.defaults(Path.of("./data")));
         assertThat(config.broker()).isEqualTo(BrokerConfig.DEFAULT);
         assertThat(config.proxy().maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
-        assertThat(config.server()).isEqualTo(new ServerConfig("0.0.0.0", 8081, 8080, Duration.ofSeconds(10)));
+        assertThat(config.server()).isEqualTo(
+                new ServerConfig("0.0.0.0", 8081, 8080, Duration.ofSeconds(10), OptionalInt.of(8082)));
     }
 
     @Test
@@ -136,6 +138,16 @@ class SluiceConfigTest {
                 .hasMessageContaining("broker.min-invisible (1h) must not be above broker.max-invisible (30m)");
         assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of("grpc.port", "9000", "http.port", "9000")))
                 .hasMessageContaining("they must differ");
+        assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of("controller.port", "8081")))
+                .hasMessageContaining("grpc.port and controller.port are both 8081");
+    }
+
+    @Test
+    void shouldRunNoControllerWhenDisabled() {
+        SluiceConfig config = SluiceConfig.load(Optional.empty(),
+                Map.of("controller.enabled", "false", "controller.port", "8081"));
+
+        assertThat(config.server().controllerPort()).isEmpty();
     }
 
     @Test

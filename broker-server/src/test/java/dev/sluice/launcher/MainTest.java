@@ -65,12 +65,13 @@ class MainTest {
     void shouldTranslateFlagsIntoConfigurationKeys() {
         StandaloneCommand standalone = new StandaloneCommand();
         new CommandLine(standalone).parseArgs("--data-dir", "/d", "--grpc-port", "0", "--http-port", "0",
-                "--host", "127.0.0.1", "--flush-policy", "SYNC", "--auto-create-topics",
-                "--set", "store.retention=1h", "--set", "grpc.port=5");
+                "--host", "127.0.0.1", "--flush-policy", "SYNC", "--auto-create-topics", "--controller-port", "0",
+                "--no-controller", "--set", "store.retention=1h", "--set", "grpc.port=5");
 
         assertThat(standalone.overrides()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
                 "data-dir", "/d", "grpc.port", "0", "http.port", "0", "host", "127.0.0.1",
-                "store.flush-policy", "SYNC", "broker.auto-create-topics", "true", "store.retention", "1h"));
+                "store.flush-policy", "SYNC", "broker.auto-create-topics", "true", "store.retention", "1h",
+                "controller.port", "0", "controller.enabled", "false"));
     }
 
     @Test

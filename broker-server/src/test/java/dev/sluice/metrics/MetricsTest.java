@@ -65,7 +65,8 @@ class MetricsTest {
     void start() {
         server = new StandaloneServer(SluiceConfig.load(Optional.empty(), Map.of(
                 "data-dir", dataDir.toString(), "host", "127.0.0.1", "grpc.port", "0", "http.port", "0",
-                "store.segment-size", "1MiB", "grpc.shutdown-grace", "1s", "broker.min-invisible", "1s")));
+                "store.segment-size", "1MiB", "grpc.shutdown-grace", "1s", "broker.min-invisible", "1s",
+                "controller.enabled", "false")));
         server.start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
         Metadata headers = new Metadata();

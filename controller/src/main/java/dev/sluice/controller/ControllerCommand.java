@@ -46,8 +46,8 @@ public final class ControllerCommand implements Callable<Integer> {
         var self = peerList.stream().filter(peer -> peer.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--id " + id + " is not in --peers"));
         int apiPort = grpcPort >= 0 ? grpcPort : self.raftPort() + 1;
-        ControllerConfig config = new ControllerConfig(id, peerList, dataDir, apiPort,
-                Duration.ofMillis(heartbeatTimeoutMs), uncleanElection, snapshotThreshold);
+        ControllerConfig config = new ControllerConfig(id, peerList, dataDir, self.host(), apiPort,
+                Duration.ofMillis(heartbeatTimeoutMs), uncleanElection, snapshotThreshold, false);
         ControllerServer server = ControllerServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code bin/sluice admin --server <address> …} as a separate process, the way an operator
- * would. Every command and its output is also appended to {@code admin.log} in the test's directory.
+ * Runs {@code bin/sluice admin --server <address> …} (or {@code --controller <address>}) as a
+ * separate process, the way an operator would. Every command and its output is also appended to {@code admin.log} in the test's directory.
  */
 final class Admin {
 
@@ -25,14 +25,24 @@ final class Admin {
     private static final Pattern COLUMN_GAP = Pattern.compile("\\s{2,}");
 
     private final SluiceInstallation installation;
-    private final String server;
+    /** {@code --server ADDRESS} or {@code --controller ADDRESS}. */
+    private final List<String> target;
     private final Path workDir;
     private int runs;
 
     Admin(SluiceInstallation installation, String server, Path workDir) {
+        this(installation, List.of("--server", server), workDir);
+    }
+
+    private Admin(SluiceInstallation installation, List<String> target, Path workDir) {
         this.installation = installation;
-        this.server = server;
+        this.target = List.copyOf(target);
         this.workDir = workDir;
+    }
+
+    /** Runs {@code bin/sluice admin --controller <address> …} instead. */
+    static Admin ofController(SluiceInstallation installation, String controller, Path workDir) {
+        return new Admin(installation, List.of("--controller", controller), workDir);
     }
 
     /** What one admin command did. */
@@ -83,8 +93,8 @@ final class Admin {
 
     /** Runs the command and returns whatever it did. */
     Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                installation.launcher().toString(), "admin", "--server", server));
+        List<String> command = new ArrayList<>(List.of(installation.launcher().toString(), "admin"));
+        command.addAll(target);
         command.addAll(List.of(args));
         runs++;
         Path out = workDir.resolve("admin-" + runs + ".out");

@@ -110,16 +110,37 @@ class BenchSmokeIT {
                 .containsPattern("\"msgs_per_s\":\\{\"a\":[0-9.]+,\"b\":[0-9.]+,\"ratio\":[0-9.]+\\}");
     }
 
+    @Test
+    void controllerWritesReportsWritesPerSecondPerThreadCount() throws Exception {
+        Path dir = sluice.testDir();
+        try (ControllerProcess controller = ControllerProcess.start(SluiceInstallation.locate(),
+                dir.resolve("controller"), dir.resolve("controller.log"))) {
+            String json = run("controller-writes", List.of("--controller", controller.endpoint(), "--threads", "2",
+                    "--duration", "2s", "--warmup", "1s"));
+
+            assertThat(json).startsWith("{\"scenario\":\"controller-writes\"").contains("\"threads\":2");
+            assertThat(number(json, "msgs_per_s")).isPositive();
+            assertThat(number(json, "errors")).isZero();
+        }
+    }
+
     /** Runs bin/sluice-bench against a fresh server and returns the last line of its stdout. */
     private String bench(String scenario, String... options) throws IOException, InterruptedException {
         SluiceProcess server = sluice.start();
+        List<String> arguments = new ArrayList<>(List.of("--endpoint", server.grpcEndpoint()));
+        arguments.addAll(List.of(options));
+        return run(scenario, arguments);
+    }
+
+    /** Runs bin/sluice-bench and returns the last line of its stdout. */
+    private String run(String scenario, List<String> arguments) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty(SluiceInstallation.HOME_PROPERTY)).toAbsolutePath();
         Path launcher = home.resolve("bin").resolve("sluice-bench");
         if (!Files.isRegularFile(home.resolve("bench/target/sluice-bench.jar"))) {
             throw new IllegalStateException("bench/target/sluice-bench.jar is missing: build with ./mvnw -q -DskipTests package");
         }
-        List<String> command = new ArrayList<>(List.of(launcher.toString(), scenario, "--endpoint", server.grpcEndpoint()));
-        command.addAll(List.of(options));
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), scenario));
+        command.addAll(arguments);
         Path stdout = sluice.testDir().resolve(scenario + ".out");
         Path stderr = sluice.testDir().resolve(scenario + ".err");
         Process bench = new ProcessBuilder(command)

@@ -47,6 +47,11 @@ final class SluiceExtension implements BeforeEachCallback, AfterEachCallback {
         return new Admin(installation, server.grpcEndpoint(), testDir);
     }
 
+    /** An admin pointed at the server's embedded controller ({@code admin --controller}). */
+    Admin controllerAdmin(SluiceProcess server) {
+        return Admin.ofController(installation, server.controllerEndpoint(), testDir);
+    }
+
     /** An admin pointed at an arbitrary address, e.g. one where nothing listens. */
     Admin admin(String address) {
         return new Admin(installation, address, testDir);

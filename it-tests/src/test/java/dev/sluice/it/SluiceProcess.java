@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * One {@code bin/sluice standalone} server in its own OS process, bound to 127.0.0.1.
  *
  * <p>Its stdout and stderr go to a log file (appended across restarts) which is also where the
- * readiness line {@code SLUICE_READY grpc=<port> http=<port>} is looked for: writing to a file
+ * readiness line {@code SLUICE_READY grpc=<port> http=<port> controller=<port>} is looked for: writing to a file
  * instead of a pipe means the server can never stall on output nobody reads. The first start asks
  * for ephemeral ports; {@link #restart()} asks for the same ports again so clients built before a
  * crash keep a valid endpoint.
@@ -30,7 +30,7 @@ final class SluiceProcess implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern READY = Pattern.compile("SLUICE_READY grpc=(\\d+) http=(\\d+)");
+    private static final Pattern READY = Pattern.compile("SLUICE_READY grpc=(\\d+) http=(\\d+)(?: controller=(\\d+))?");
     private static final int LOG_TAIL_LINES = 400;
 
     /** Servers still running, killed by a shutdown hook if the test JVM exits without closing them. */
@@ -48,6 +48,8 @@ final class SluiceProcess implements AutoCloseable {
     private Process process;
     private int grpcPort;
     private int httpPort;
+    /** 0 while the server runs without its embedded controller. */
+    private int controllerPort;
     private int starts;
 
     private SluiceProcess(SluiceInstallation installation, Path dataDir, Path logFile, List<String> options) {
@@ -67,7 +69,7 @@ final class SluiceProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Files.createDirectories(logFile.getParent());
         SluiceProcess server = new SluiceProcess(installation, dataDir, logFile, options);
-        server.launch(0, 0);
+        server.launch(0, 0, 0);
         return server;
     }
 
@@ -76,7 +78,7 @@ final class SluiceProcess implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException("restart() needs a stopped server: call kill9() or stop() first");
         }
-        launch(grpcPort, httpPort);
+        launch(grpcPort, httpPort, controllerPort);
     }
 
     /** SIGKILL to the server (and any process bin/sluice spawned): no shutdown hook, no flush. */
@@ -128,6 +130,14 @@ final class SluiceProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The embedded controller's API address, {@code 127.0.0.1:<port>}. */
+    String controllerEndpoint() {
+        if (controllerPort == 0) {
+            throw new IllegalStateException("this server runs without its embedded controller");
+        }
+        return "127.0.0.1:" + controllerPort;
+    }
+
     Path dataDir() {
         return dataDir;
     }
@@ -154,13 +164,15 @@ final class SluiceProcess implements AutoCloseable {
         }
     }
 
-    private void launch(int requestedGrpcPort, int requestedHttpPort) throws IOException, InterruptedException {
+    private void launch(int requestedGrpcPort, int requestedHttpPort, int requestedControllerPort)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 installation.launcher().toString(), "standalone",
                 "--host", "127.0.0.1",
                 "--data-dir", dataDir.toString(),
                 "--grpc-port", Integer.toString(requestedGrpcPort),
-                "--http-port", Integer.toString(requestedHttpPort)));
+                "--http-port", Integer.toString(requestedHttpPort),
+                "--controller-port", Integer.toString(requestedControllerPort)));
         command.addAll(options);
         starts++;
         appendToLog("=== harness: start #" + starts + ": " + String.join(" ", command) + " ===");
@@ -182,6 +194,7 @@ final class SluiceProcess implements AutoCloseable {
             if (ready.find()) {
                 grpcPort = Integer.parseInt(ready.group(1));
                 httpPort = Integer.parseInt(ready.group(2));
+                controllerPort = ready.group(3) == null ? 0 : Integer.parseInt(ready.group(3));
                 return;
             }
             if (!process.isAlive()) {

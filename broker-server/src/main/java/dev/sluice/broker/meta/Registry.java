@@ -27,6 +27,7 @@ public final class Registry<T> {
     private final Function<T, String> nameOf;
     private final Function<T, byte[]> encoder;
     private final ConcurrentMap<String, T> entries = new ConcurrentHashMap<>();
+    private volatile Runnable onChange = () -> { };
 
     /** The topics this broker serves. */
     public static Registry<TopicConfig> topics(KeyValueStore kv) {
@@ -54,6 +55,14 @@ public final class Registry<T> {
             T entry = decoder.apply(value);
             entries.put(nameOf.apply(entry), entry);
         });
+    }
+
+    /**
+     * Runs after every stored change, inside the registry's monitor and on the changing thread:
+     * it must only take note, never block or call back into the registry.
+     */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     public Optional<T> get(String name) {
@@ -87,6 +96,7 @@ public final class Registry<T> {
         T removed = requireExists(name);
         kv.delete(space, key(name));
         entries.remove(name);
+        onChange.run();
         return removed;
     }
 
@@ -102,6 +112,7 @@ public final class Registry<T> {
         String name = nameOf.apply(entry);
         kv.put(space, key(name), encoder.apply(entry));
         entries.put(name, entry);
+        onChange.run();
         return entry;
     }
 

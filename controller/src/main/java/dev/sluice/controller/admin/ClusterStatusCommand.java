@@ -61,7 +61,7 @@ public final class ClusterStatusCommand implements Callable<Integer> {
                     leader, group.getLeaderEpoch(), group.getStateEpoch(), group.getInSyncList(),
                     group.getReplicasList().stream().map(r -> r + (alive.getOrDefault(r, false) ? "" : "(down)"))
                             .toList(),
-                    group.getDraining() ? "  DRAINING" : "");
+                    group.getDraining() ? "  " + drainState(status, group.getName()) : "");
         }
         out.println("Topics:");
         for (Topic topic : status.getImage().getTopicsList()) {
@@ -71,6 +71,14 @@ public final class ClusterStatusCommand implements Callable<Integer> {
             out.printf("  %-20s %-11s %s%n", topic.getName(), topic.getMessageType(), byGroup);
         }
         out.flush();
+    }
+
+    /** A draining group is drained once it serves no queue, not even read-only. */
+    private static String drainState(ClusterStatus status, String group) {
+        long readOnly = status.getImage().getTopicsList().stream().flatMap(topic -> topic.getQueuesList().stream())
+                .filter(queue -> queue.getReadOnlyGroupsList().contains(group) || queue.getBrokerGroup().equals(group))
+                .count();
+        return readOnly == 0 ? "DRAINED (serves no queue)" : "DRAINING (" + readOnly + " queues still read here)";
     }
 
     public static void main(String[] args) {

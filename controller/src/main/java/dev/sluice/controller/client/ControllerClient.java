@@ -20,18 +20,22 @@ import dev.sluice.proto.controller.v1.MessageType;
 import dev.sluice.proto.controller.v1.MetadataImage;
 import dev.sluice.proto.controller.v1.RebalanceRequest;
 import dev.sluice.proto.controller.v1.RegisterBrokerRequest;
+import dev.sluice.proto.controller.v1.ReleaseQueuesRequest;
 import dev.sluice.proto.controller.v1.SetDrainingRequest;
 import dev.sluice.proto.controller.v1.TakeSnapshotRequest;
 import dev.sluice.proto.controller.v1.UpdateConsumerGroupRequest;
 import dev.sluice.proto.controller.v1.UpdateTopicRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -42,10 +46,15 @@ import java.util.function.Function;
  * retriable status is retried on the next node, with a short backoff, until the call's deadline.
  * Thread-safe; one instance per process is enough.
  *
- * <p>A retried write may have been applied by the attempt that seemed to fail; commands are
- * written so that repeating them is harmless or answered with ALREADY_EXISTS.
+ * <p>A retried write may have been applied by the attempt that seemed to fail. Every call
+ * therefore carries one request id (header {@link #REQUEST_ID_HEADER}) across all its
+ * attempts, and the controller answers a repeat with the first attempt's outcome.
  */
 public final class ControllerClient implements AutoCloseable {
+
+    /** Identifies one logical write across its retries; see the controller.proto header comment. */
+    public static final Metadata.Key<String> REQUEST_ID_HEADER =
+            Metadata.Key.of("sluice-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
     private static final Set<Status.Code> RETRIABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
     private static final long ATTEMPT_TIMEOUT_MS = 4_000;
@@ -131,11 +140,16 @@ public final class ControllerClient implements AutoCloseable {
                 .setDraining(draining).build()));
     }
 
+    /** Reported by a group's leader once its read-only copy of these queues is consumed. */
+    public ChangeResponse releaseQueues(ReleaseQueuesRequest request) {
+        return call(stub -> stub.releaseQueues(request));
+    }
+
     public ChangeResponse rebalance() {
         return call(stub -> stub.rebalance(RebalanceRequest.getDefaultInstance()));
     }
 
-    /** The Raft leader's image. */
+    /** The current image: it holds every change acknowledged before the call. */
     public MetadataImage metadata() {
         return call(stub -> stub.getMetadata(GetMetadataRequest.getDefaultInstance()));
     }
@@ -170,12 +184,15 @@ public final class ControllerClient implements AutoCloseable {
     private <T> T call(Function<ControllerServiceBlockingStub, T> rpc) {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         long backoffMs = 25;
+        Metadata requestId = new Metadata();
+        requestId.put(REQUEST_ID_HEADER, UUID.randomUUID().toString());
         while (true) {
             int node = current.get();
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
             try {
                 ControllerServiceBlockingStub stub = ControllerServiceGrpc
                         .newBlockingStub(channels.get(Math.floorMod(node, channels.size())))
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(requestId))
                         .withDeadlineAfter(Math.max(1, Math.min(remainingMs, ATTEMPT_TIMEOUT_MS)),
                                 TimeUnit.MILLISECONDS);
                 return rpc.apply(stub);

@@ -26,4 +26,11 @@ public record QueueAssignment(int queueId, String brokerGroup, List<String> read
         readers.remove(newOwner);
         return new QueueAssignment(queueId, newOwner, readers);
     }
+
+    /** The group no longer serves this queue's backlog (it was consumed). */
+    public QueueAssignment releasedBy(String group) {
+        List<String> readers = new ArrayList<>(readOnlyGroups);
+        readers.remove(group);
+        return new QueueAssignment(queueId, brokerGroup, readers);
+    }
 }

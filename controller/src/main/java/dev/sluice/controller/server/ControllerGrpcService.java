@@ -24,6 +24,7 @@ import dev.sluice.proto.controller.v1.MetadataCommand;
 import dev.sluice.proto.controller.v1.MetadataImage;
 import dev.sluice.proto.controller.v1.RebalanceRequest;
 import dev.sluice.proto.controller.v1.RegisterBrokerRequest;
+import dev.sluice.proto.controller.v1.ReleaseQueuesRequest;
 import dev.sluice.proto.controller.v1.SetDrainingRequest;
 import dev.sluice.proto.controller.v1.TakeSnapshotRequest;
 import dev.sluice.proto.controller.v1.TakeSnapshotResponse;
@@ -67,13 +68,20 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
 
     private final RaftClient raft;
     private final RaftServer.Division division;
+    /** This node with the Raft port it actually bound. */
+    private final ControllerConfig.Peer self;
     private final MetadataStateMachine stateMachine;
     private final ExecutorService blockingWork;
+    /** Topic and group writes over the API are refused: see {@link ControllerConfig#topicsOwnedElsewhere()}. */
+    private final boolean topicsOwnedElsewhere;
 
-    ControllerGrpcService(RaftClient raft, RaftServer.Division division, MetadataStateMachine stateMachine,
-                          ExecutorService blockingWork) {
+    ControllerGrpcService(RaftClient raft, RaftServer.Division division, ControllerConfig.Peer self,
+                          MetadataStateMachine stateMachine, ExecutorService blockingWork,
+                          boolean topicsOwnedElsewhere) {
         this.raft = raft;
         this.division = division;
+        this.self = self;
+        this.topicsOwnedElsewhere = topicsOwnedElsewhere;
         this.stateMachine = stateMachine;
         this.blockingWork = blockingWork;
     }
@@ -90,32 +98,32 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
 
     @Override
     public void createTopic(CreateTopicRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setCreateTopic(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setCreateTopic(request), out);
     }
 
     @Override
     public void updateTopic(UpdateTopicRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setUpdateTopic(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setUpdateTopic(request), out);
     }
 
     @Override
     public void deleteTopic(DeleteTopicRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setDeleteTopic(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setDeleteTopic(request), out);
     }
 
     @Override
     public void createConsumerGroup(CreateConsumerGroupRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setCreateConsumerGroup(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setCreateConsumerGroup(request), out);
     }
 
     @Override
     public void updateConsumerGroup(UpdateConsumerGroupRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setUpdateConsumerGroup(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setUpdateConsumerGroup(request), out);
     }
 
     @Override
     public void deleteConsumerGroup(DeleteConsumerGroupRequest request, StreamObserver<ChangeResponse> out) {
-        submit(MetadataCommand.newBuilder().setDeleteConsumerGroup(request), out);
+        submitTopicOrGroupChange(MetadataCommand.newBuilder().setDeleteConsumerGroup(request), out);
     }
 
     @Override
@@ -134,18 +142,23 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
     }
 
     @Override
+    public void releaseQueues(ReleaseQueuesRequest request, StreamObserver<ChangeResponse> out) {
+        submit(MetadataCommand.newBuilder().setReleaseQueues(request), out);
+    }
+
+    @Override
     public void rebalance(RebalanceRequest request, StreamObserver<ChangeResponse> out) {
         submit(MetadataCommand.newBuilder().setRebalance(request), out);
     }
 
     @Override
     public void getMetadata(GetMetadataRequest request, StreamObserver<MetadataImage> out) {
-        reply(leaderImage(), Function.identity(), out);
+        reply(linearizableImage(), Function.identity(), out);
     }
 
     @Override
     public void confirmLeader(ConfirmLeaderRequest request, StreamObserver<BrokerGroup> out) {
-        reply(leaderImage(), image -> {
+        reply(linearizableImage(), image -> {
             BrokerGroup group = image.getBrokerGroupsList().stream()
                     .filter(g -> g.getName().equals(request.getBrokerGroup())).findFirst()
                     .orElseThrow(() -> Status.NOT_FOUND.withDescription(
@@ -177,8 +190,9 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
                 .setHeartbeatTimeoutMs(stateMachine.policy().getHeartbeatTimeoutMs())
                 .setImage(ImageCodec.toProto(stateMachine.journal().image()));
         for (RaftPeer peer : division.getGroup().getPeers()) {
+            boolean isSelf = peer.getId().toString().equals(self.id());
             status.addNodes(ControllerNode.newBuilder().setId(peer.getId().toString())
-                    .setRaftAddress(peer.getAddress()).setLeader(peer.getId().equals(leader)));
+                    .setRaftAddress(isSelf ? self.raftAddress() : peer.getAddress()).setLeader(peer.getId().equals(leader)));
         }
         out.onNext(status.build());
         out.onCompleted();
@@ -203,17 +217,40 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
         });
     }
 
-    private void submit(MetadataCommand.Builder command, StreamObserver<ChangeResponse> out) {
-        CompletableFuture<RaftClientReply> sent =
-                raft.async().send(Message.valueOf(ByteString.copyFrom(command.build().toByteArray())));
-        reply(sent.thenApply(ControllerGrpcService::changeOf), Function.identity(), out);
+    private void submitTopicOrGroupChange(MetadataCommand.Builder command, StreamObserver<ChangeResponse> out) {
+        if (topicsOwnedElsewhere) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("the topics and consumer groups of this controller "
+                    + "mirror the store of the 'sluice standalone' it runs in; change them there with "
+                    + "'sluice admin --server HOST:PORT topic|group ...'").asRuntimeException());
+            return;
+        }
+        submit(command, out);
     }
 
-    private CompletableFuture<MetadataImage> leaderImage() {
-        return raft.async().sendReadOnly(Message.valueOf(ByteString.EMPTY)).thenApply(reply -> {
-            requireSuccess(reply);
-            return parse(() -> MetadataImage.parseFrom(reply.getMessage().getContent().toByteArray()));
-        });
+    private void submit(MetadataCommand.Builder command, StreamObserver<ChangeResponse> out) {
+        command.setRequestId(RequestIdInterceptor.current());
+        reply(write(command.build()), Function.identity(), out);
+    }
+
+    /** Appends one command through the Raft leader; fails with the gRPC status a caller would get. */
+    CompletableFuture<ChangeResponse> write(MetadataCommand command) {
+        return raft.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+                .thenApply(ControllerGrpcService::changeOf)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(statusOf(error)));
+    }
+
+    /**
+     * This node's image once it has applied everything the Raft leader had committed when the
+     * call arrived (read index), so a change acknowledged to anyone before is in it.
+     */
+    private CompletableFuture<MetadataImage> linearizableImage() {
+        // Unordered: an ordered read aimed at one server shares the stream to it with the ordered
+        // writes routed to the leader, and Ratis then stalls it until the request times out.
+        return raft.async().sendReadOnlyUnordered(Message.valueOf(ByteString.EMPTY), division.getId())
+                .thenApply(reply -> {
+                    requireSuccess(reply);
+                    return parse(() -> MetadataImage.parseFrom(reply.getMessage().getContent().toByteArray()));
+                });
     }
 
     private static ChangeResponse changeOf(RaftClientReply reply) {
@@ -257,7 +294,10 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
                     case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
                     case STALE_EPOCH -> Status.ABORTED;
                 };
-                return status.withDescription(rejected.getMessage()).asRuntimeException();
+                // ABORTED alone does not say why; the other codes do
+                String description = rejected.code() == RejectionCode.STALE_EPOCH ? rejected.getMessage()
+                        : rejected.detail();
+                return status.withDescription(description).asRuntimeException();
             }
         }
         LOG.debug("controller call failed", error);

@@ -2,8 +2,11 @@ package dev.sluice.controller.server;
 
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.statemachine.MetadataStateMachine;
+import dev.sluice.proto.controller.v1.ChangeResponse;
 import dev.sluice.proto.controller.v1.ElectionPolicy;
+import dev.sluice.proto.controller.v1.MetadataCommand;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -27,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,19 +51,25 @@ public final class ControllerServer implements AutoCloseable {
     private static final int DELTA_HISTORY = 4096;
     private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(500, TimeUnit.MILLISECONDS);
     private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS);
+    private static final TimeDuration FIRST_ELECTION_TIMEOUT_ALONE = TimeDuration.valueOf(10, TimeUnit.MILLISECONDS);
+    /** A node that cannot confirm a read with the leader this fast fails it; the client tries another node. */
+    private static final TimeDuration READ_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
     private final RaftServer raftServer;
     private final RaftClient raftClient;
     private final MetadataStateMachine stateMachine;
+    private final ControllerGrpcService service;
     private final Server grpcServer;
     private final ExecutorService blockingWork;
     private final ScheduledExecutorService ticker;
 
     private ControllerServer(RaftServer raftServer, RaftClient raftClient, MetadataStateMachine stateMachine,
-                             Server grpcServer, ExecutorService blockingWork, ScheduledExecutorService ticker) {
+                             ControllerGrpcService service, Server grpcServer, ExecutorService blockingWork,
+                             ScheduledExecutorService ticker) {
         this.raftServer = raftServer;
         this.raftClient = raftClient;
         this.stateMachine = stateMachine;
+        this.service = service;
         this.grpcServer = grpcServer;
         this.blockingWork = blockingWork;
         this.ticker = ticker;
@@ -67,9 +77,7 @@ public final class ControllerServer implements AutoCloseable {
 
     public static ControllerServer start(ControllerConfig config) throws IOException {
         ControllerConfig.Peer self = config.self();
-        RaftGroup group = RaftGroup.valueOf(GROUP_ID, config.peers().stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
-                .toList());
+        RaftGroup group = raftGroup(config.peers());
         RaftProperties properties = raftProperties(config);
         ElectionPolicy policy = ElectionPolicy.newBuilder()
                 .setHeartbeatTimeoutMs(config.heartbeatTimeout().toMillis())
@@ -84,25 +92,46 @@ public final class ControllerServer implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         raftServer.start();
+        // A group of one may have asked for any free Raft port: its own client must use the bound one.
+        ControllerConfig.Peer bound = new ControllerConfig.Peer(self.id(), self.host(),
+                raftServer.getServerRpc().getInetSocketAddress().getPort());
         RaftClient raftClient = RaftClient.newBuilder()
                 .setProperties(properties)
-                .setRaftGroup(group)
+                .setRaftGroup(raftGroup(config.peers().stream().map(peer -> peer.id().equals(self.id()) ? bound : peer)
+                        .toList()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
         RaftServer.Division division = raftServer.getDivision(GROUP_ID);
         ExecutorService blockingWork = Executors.newCachedThreadPool(daemon("controller-work"));
-        Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), config.grpcPort()))
-                .addService(new ControllerGrpcService(raftClient, division, stateMachine, blockingWork))
-                .build()
-                .start();
+        ControllerGrpcService service = new ControllerGrpcService(raftClient, division, bound, stateMachine,
+                blockingWork, config.topicsOwnedElsewhere());
+        Server grpcServer;
+        try {
+            grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiHost(), config.grpcPort()))
+                    .addService(ServerInterceptors.intercept(service, new RequestIdInterceptor()))
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            blockingWork.shutdownNow();
+            raftClient.close();
+            raftServer.close();
+            throw new IOException("cannot serve the controller API on " + config.apiHost() + ":" + config.grpcPort()
+                    + ": " + e.getMessage(), e);
+        }
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("controller-liveness"));
         long period = Math.max(100, config.heartbeatTimeout().toMillis() / 5);
         ticker.scheduleWithFixedDelay(new LivenessTicker(division, raftClient, stateMachine.journal(),
                 config.heartbeatTimeout(), System::currentTimeMillis), period, period, TimeUnit.MILLISECONDS);
-        LOG.info("controller {} started: raft {} api {}:{} peers {}", self.id(), self.raftAddress(), self.host(),
-                grpcServer.getPort(), config.peers());
-        return new ControllerServer(raftServer, raftClient, stateMachine, grpcServer, blockingWork, ticker);
+        LOG.info("controller {} started: raft {} api {}:{} peers {}", self.id(), bound.raftAddress(),
+                config.apiHost(), grpcServer.getPort(), config.peers());
+        return new ControllerServer(raftServer, raftClient, stateMachine, service, grpcServer, blockingWork, ticker);
+    }
+
+    private static RaftGroup raftGroup(List<ControllerConfig.Peer> peers) {
+        return RaftGroup.valueOf(GROUP_ID, peers.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
+                .toList());
     }
 
     private static RaftProperties raftProperties(ControllerConfig config) {
@@ -113,7 +142,15 @@ public final class ControllerServer implements AutoCloseable {
         // Slightly above Ratis' defaults: a 2-core host with GC pauses must not trigger needless elections.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, ELECTION_TIMEOUT_MIN);
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, ELECTION_TIMEOUT_MAX);
+        if (config.singleNode()) {
+            // Nobody else can be leader: start serving at once instead of after an election timeout.
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties, FIRST_ELECTION_TIMEOUT_ALONE);
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, FIRST_ELECTION_TIMEOUT_ALONE);
+        }
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+        // GetMetadata must see every acknowledged change, on whichever node answers: read index.
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(properties, READ_TIMEOUT);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
@@ -135,8 +172,18 @@ public final class ControllerServer implements AutoCloseable {
         return grpcServer.getPort();
     }
 
+    /** This node's applied image; after a {@link #write} of a group of one it holds that write. */
     public ClusterImage image() {
         return stateMachine.journal().image();
+    }
+
+    /**
+     * Appends a command from within this process, as a call to the API would, but without
+     * the refusal of topic and group writes: this is how the process that owns them mirrors them.
+     * Fails with the {@code StatusRuntimeException} an API caller would get.
+     */
+    public CompletableFuture<ChangeResponse> write(MetadataCommand command) {
+        return service.write(command);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -153,8 +200,10 @@ public final class ControllerServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blockingWork.shutdownNow();
-        raftClient.close();
+        // Server first: its end of the client's open streams goes away, so the client need not wait
+        // seconds for them to finish gracefully.
         raftServer.close();
+        raftClient.close();
         LOG.info("controller stopped");
     }
 }

@@ -7,6 +7,7 @@ import dev.sluice.controller.image.ConsumerGroupImage;
 import dev.sluice.controller.image.ImageCodec;
 import dev.sluice.controller.image.ImageDelta;
 import dev.sluice.controller.image.MessageType;
+import dev.sluice.controller.image.QueueAssignment;
 import dev.sluice.controller.image.RetryPolicy;
 import dev.sluice.controller.image.TopicImage;
 import dev.sluice.proto.controller.v1.AlterInSyncRequest;
@@ -16,6 +17,7 @@ import dev.sluice.proto.controller.v1.ElectLeaderRequest;
 import dev.sluice.proto.controller.v1.ElectionPolicy;
 import dev.sluice.proto.controller.v1.MetadataCommand;
 import dev.sluice.proto.controller.v1.RegisterBrokerRequest;
+import dev.sluice.proto.controller.v1.ReleaseQueuesRequest;
 import dev.sluice.proto.controller.v1.SetDrainingRequest;
 import dev.sluice.proto.controller.v1.UpdateTopicRequest;
 
@@ -37,6 +39,8 @@ public final class CommandApplier {
 
     /** Topic, group and broker names: the character set RocketMQ clients accept for resources. */
     private static final Pattern NAME = Pattern.compile("[%|a-zA-Z0-9_-]{1,127}");
+    /** {@code host:port}, an IPv6 host in brackets. */
+    private static final Pattern ENDPOINT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\s\\[\\]]+):\\d{1,5}");
     static final int MAX_QUEUES_PER_TOPIC = 1024;
     static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 16;
     static final int MAX_DELIVERY_ATTEMPTS_LIMIT = 1000;
@@ -77,6 +81,7 @@ public final class CommandApplier {
             case SET_DRAINING -> setDraining(command.getSetDraining());
             case REBALANCE -> rebalance();
             case LIVENESS_CHECK -> checkLiveness();
+            case RELEASE_QUEUES -> releaseQueues(command.getReleaseQueues());
             case COMMAND_NOT_SET -> throw reject(RejectionCode.INVALID_ARGUMENT, "empty command");
         };
     }
@@ -90,7 +95,7 @@ public final class CommandApplier {
             throw reject(RejectionCode.INVALID_ARGUMENT, "broker " + id + " registers no endpoint");
         }
         for (String endpoint : request.getEndpointsList()) {
-            if (!endpoint.matches("[^:\\s]+:\\d{1,5}")) {
+            if (!ENDPOINT.matcher(endpoint).matches()) {
                 throw reject(RejectionCode.INVALID_ARGUMENT, "endpoint must be host:port, got '" + endpoint + "'");
             }
         }
@@ -251,6 +256,39 @@ public final class CommandApplier {
         return touchedGroup(group.name());
     }
 
+    /**
+     * A group that lost a queue to another owner keeps serving its backlog read-only; once its
+     * leader reports that backlog consumed, the group lets go of the queue. A draining group that
+     * has let go of all its queues is drained.
+     */
+    private Outcome releaseQueues(ReleaseQueuesRequest request) throws RejectedCommandException {
+        BrokerGroupImage group = requireBrokerGroup(request.getBrokerGroup());
+        if (!group.hasLeader() || !group.leader().equals(request.getBrokerId())
+                || group.leaderEpoch() != request.getLeaderEpoch()) {
+            throw reject(RejectionCode.STALE_EPOCH, request.getBrokerId() + " at leader epoch "
+                    + request.getLeaderEpoch() + " does not lead group " + group.name() + " (leader '"
+                    + group.leader() + "', epoch " + group.leaderEpoch() + ")");
+        }
+        TopicImage topic = requireTopic(request.getTopic());
+        List<QueueAssignment> queues = new ArrayList<>(topic.queues());
+        for (int queueId : request.getQueueIdsList()) {
+            if (queueId < 0 || queueId >= queues.size()) {
+                throw reject(RejectionCode.INVALID_ARGUMENT,
+                        "topic " + topic.name() + " has no queue " + queueId + " (it has " + queues.size() + ")");
+            }
+            QueueAssignment queue = queues.get(queueId);
+            if (queue.brokerGroup().equals(group.name())) {
+                throw reject(RejectionCode.FAILED_PRECONDITION, "group " + group.name() + " owns queue " + queueId
+                        + " of topic " + topic.name() + "; only a read-only copy can be released");
+            }
+            queues.set(queueId, queue.releasedBy(group.name()));
+        }
+        if (!queues.equals(topic.queues())) {
+            delta.putTopic(topic.withQueues(queues));
+        }
+        return new Outcome(delta, Optional.of(group.name()), Optional.of(topic.name()));
+    }
+
     private Outcome rebalance() throws RejectedCommandException {
         new QueueAssigner(delta).rebalance();
         return new Outcome(delta, Optional.empty(), Optional.empty());
@@ -263,7 +301,7 @@ public final class CommandApplier {
         int queueCount = requireQueueCount(request.getQueueCount());
         MessageType type = messageType(request.getMessageType());
         if (delta.topic(name).isPresent()) {
-            throw reject(RejectionCode.ALREADY_EXISTS, "topic " + name + " already exists");
+            throw reject(RejectionCode.ALREADY_EXISTS, "topic '" + name + "' already exists");
         }
         TopicImage topic = new QueueAssigner(delta).growTo(new TopicImage(name, type, List.of()), queueCount);
         delta.putTopic(topic);
@@ -297,10 +335,10 @@ public final class CommandApplier {
         String name = requireName("consumer group", request.getName());
         boolean exists = delta.consumerGroup(name).isPresent();
         if (update && !exists) {
-            throw reject(RejectionCode.NOT_FOUND, "consumer group " + name + " does not exist");
+            throw reject(RejectionCode.NOT_FOUND, "consumer group '" + name + "' not found");
         }
         if (!update && exists) {
-            throw reject(RejectionCode.ALREADY_EXISTS, "consumer group " + name + " already exists");
+            throw reject(RejectionCode.ALREADY_EXISTS, "consumer group '" + name + "' already exists");
         }
         int attempts = request.getMaxDeliveryAttempts() == 0
                 ? DEFAULT_MAX_DELIVERY_ATTEMPTS : request.getMaxDeliveryAttempts();
@@ -321,7 +359,7 @@ public final class CommandApplier {
 
     private Outcome deleteConsumerGroup(String name) throws RejectedCommandException {
         if (delta.consumerGroup(name).isEmpty()) {
-            throw reject(RejectionCode.NOT_FOUND, "consumer group " + name + " does not exist");
+            throw reject(RejectionCode.NOT_FOUND, "consumer group '" + name + "' not found");
         }
         delta.removeConsumerGroup(name);
         return new Outcome(delta, Optional.empty(), Optional.empty());
@@ -335,12 +373,12 @@ public final class CommandApplier {
 
     private BrokerGroupImage requireBrokerGroup(String name) throws RejectedCommandException {
         return delta.brokerGroup(name).orElseThrow(
-                () -> reject(RejectionCode.NOT_FOUND, "broker group " + name + " does not exist"));
+                () -> reject(RejectionCode.NOT_FOUND, "broker group '" + name + "' not found"));
     }
 
     private TopicImage requireTopic(String name) throws RejectedCommandException {
         return delta.topic(name).orElseThrow(
-                () -> reject(RejectionCode.NOT_FOUND, "topic " + name + " does not exist"));
+                () -> reject(RejectionCode.NOT_FOUND, "topic '" + name + "' not found"));
     }
 
     private static String requireName(String what, String name) throws RejectedCommandException {

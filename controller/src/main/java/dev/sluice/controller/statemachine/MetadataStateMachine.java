@@ -3,6 +3,7 @@ package dev.sluice.controller.statemachine;
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.image.ImageChanges;
 import dev.sluice.controller.image.ImageCodec;
+import dev.sluice.proto.controller.v1.AppliedRequest;
 import dev.sluice.proto.controller.v1.ChangeResponse;
 import dev.sluice.proto.controller.v1.CommandResult;
 import dev.sluice.proto.controller.v1.ElectionPolicy;
@@ -32,6 +33,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -47,6 +50,8 @@ import java.util.function.LongSupplier;
 public final class MetadataStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /** Guarded by {@code this}, like the last applied index it must stay consistent with. */
+    private final AppliedRequests appliedRequests = new AppliedRequests();
     private final MetadataJournal journal;
     private final ElectionPolicy policy;
     private final LongSupplier clock;
@@ -94,6 +99,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         synchronized (this) {
             journal.reset(ImageCodec.fromProto(loaded.getImage()));
+            appliedRequests.replaceWith(loaded.getAppliedRequestsList());
             updateLastAppliedTermIndex(loaded.getTerm(), loaded.getIndex());
         }
         LOG.info("{}: loaded metadata snapshot {} (version {})", getId(), file, loaded.getImage().getVersion());
@@ -112,9 +118,11 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public long takeSnapshot() throws IOException {
         ClusterImage image;
         TermIndex applied;
+        List<AppliedRequest> requests;
         synchronized (this) {
             image = journal.image();
             applied = getLastAppliedTermIndex();
+            requests = appliedRequests.toProto();
         }
         if (applied == null || applied.getIndex() < 0) {
             return RaftLog.INVALID_LOG_INDEX;
@@ -122,7 +130,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
         Path target = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         MetadataSnapshot snapshot = MetadataSnapshot.newBuilder().setTerm(applied.getTerm())
-                .setIndex(applied.getIndex()).setImage(ImageCodec.toProto(image)).build();
+                .setIndex(applied.getIndex()).setImage(ImageCodec.toProto(image)).addAllAppliedRequests(requests)
+                .build();
         try (OutputStream out = Files.newOutputStream(partial)) {
             snapshot.writeTo(out);
         }
@@ -135,6 +144,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
     /**
      * Runs on the leader before the entry is appended: stamps time and election policy into the
      * command and validates it against the latest image, so refused requests never reach the log.
+     * A repeat of an applied request id is not validated (the first attempt may have made it
+     * invalid, e.g. ALREADY_EXISTS): it goes to the log and is answered with the first outcome.
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
@@ -153,6 +164,14 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         TransactionContext transaction = TransactionContext.newBuilder().setStateMachine(this)
                 .setClientRequest(request).setLogData(ByteString.copyFrom(stamped.toByteArray())).build();
+        if (stamped.getRequestId().length() > AppliedRequests.MAX_REQUEST_ID_LENGTH) {
+            transaction.setException(new RejectedCommandException(RejectionCode.INVALID_ARGUMENT,
+                    "request id longer than " + AppliedRequests.MAX_REQUEST_ID_LENGTH + " characters"));
+            return transaction;
+        }
+        if (isRepeat(stamped)) {
+            return transaction;
+        }
         try {
             CommandApplier.apply(journal.image(), stamped);
         } catch (RejectedCommandException e) {
@@ -174,10 +193,28 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         CommandResult result;
         synchronized (this) {
-            result = applyToJournal(command);
+            String requestId = command.getRequestId();
+            Optional<CommandResult> first = requestId.isEmpty() ? Optional.empty() : appliedRequests.outcome(requestId);
+            if (first.isPresent()) {
+                result = first.get();
+            } else {
+                result = applyToJournal(command);
+                if (!requestId.isEmpty()) {
+                    appliedRequests.record(requestId, command.getTimestampMs(), result);
+                }
+            }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
+    }
+
+    private synchronized boolean isRepeat(MetadataCommand command) {
+        return !command.getRequestId().isEmpty() && appliedRequests.contains(command.getRequestId());
+    }
+
+    /** How many request outcomes are remembered; for tests. */
+    synchronized int rememberedRequests() {
+        return appliedRequests.size();
     }
 
     private CommandResult applyToJournal(MetadataCommand command) {

@@ -78,6 +78,7 @@ class ControllerClusterTest {
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failedWrites = new AtomicInteger();
+        Set<String> repeatedWrites = ConcurrentHashMap.newKeySet();
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(3);
         List<Future<?>> writerTasks = new ArrayList<>();
@@ -92,7 +93,8 @@ class ControllerClusterTest {
                         acknowledged.add(topic);
                     } catch (StatusRuntimeException e) {
                         if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
-                            acknowledged.add(topic); // an attempt that seemed to fail had been applied
+                            // each name is created once: a retry was applied twice instead of deduplicated
+                            repeatedWrites.add(topic);
                         } else {
                             failedWrites.incrementAndGet();
                         }
@@ -128,6 +130,7 @@ class ControllerClusterTest {
         ClusterImage finalImage = awaitEqualImages();
         assertThat(finalImage.topics().keySet()).containsAll(acknowledged);
         assertThat(acknowledged).hasSizeGreaterThan(20);
+        assertThat(repeatedWrites).as("writes whose retry was answered ALREADY_EXISTS").isEmpty();
         // Compared with a fresh image: the liveness check may still mark the silent brokers down meanwhile.
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.status(0)
                 .map(status -> ImageCodec.fromProto(status.getImage()).equals(watch.image())).orElse(false));

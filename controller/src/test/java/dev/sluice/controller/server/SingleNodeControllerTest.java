@@ -3,12 +3,22 @@ package dev.sluice.controller.server;
 import dev.sluice.controller.client.ControllerClient;
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.image.ImageCodec;
+import dev.sluice.proto.controller.v1.ChangeResponse;
+import dev.sluice.proto.controller.v1.ClusterStatus;
 import dev.sluice.proto.controller.v1.ConsumerGroup;
+import dev.sluice.proto.controller.v1.ControllerServiceGrpc;
+import dev.sluice.proto.controller.v1.CreateTopicRequest;
 import dev.sluice.proto.controller.v1.CustomizedBackoff;
 import dev.sluice.proto.controller.v1.MessageType;
+import dev.sluice.proto.controller.v1.MetadataCommand;
 import dev.sluice.proto.controller.v1.RetryPolicy;
+import dev.sluice.proto.controller.v1.Topic;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,9 +86,75 @@ class SingleNodeControllerTest {
         }
     }
 
+    @Test
+    void shouldAnswerARepeatedRequestIdWithTheFirstOutcomeAlsoAfterARestart() throws IOException {
+        int raftPort = freePort();
+        int apiPort = freePort();
+        ChangeResponse first;
+        try (ControllerServer server = ControllerServer.start(config(raftPort, apiPort, 5));
+             ControllerClient client = client(server)) {
+            awaitLeader(client);
+            client.registerBroker("b0", "g0", List.of("127.0.0.1:10911"));
+            first = createTopicAs(server, "request-1", "orders");
+            assertThat(createTopicAs(server, "request-1", "orders")).isEqualTo(first);
+            assertThatThrownBy(() -> createTopicAs(server, "request-2", "orders"))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                            .isEqualTo(Status.Code.ALREADY_EXISTS));
+            for (int i = 0; i < 10; i++) {
+                client.heartbeat("b0"); // past the snapshot threshold: the outcome must be in the snapshot
+            }
+            assertThat(snapshotFiles()).isNotEmpty();
+        }
+        try (ControllerServer server = ControllerServer.start(config(raftPort, apiPort, 5));
+             ControllerClient client = client(server)) {
+            awaitLeader(client);
+            long version = client.metadata().getVersion();
+            assertThat(createTopicAs(server, "request-1", "orders")).isEqualTo(first);
+            assertThat(client.metadata().getVersion()).as("a repeat changes nothing").isEqualTo(version);
+        }
+    }
+
+    @Test
+    void shouldLeaveTopicsAndGroupsOfAnEmbeddedControllerToItsProcess() throws IOException {
+        try (ControllerServer server = ControllerServer.start(
+                ControllerConfig.embedded("standalone", dataDir, "127.0.0.1", 0));
+             ControllerClient client = client(server)) {
+            ClusterStatus status = client.clusterStatus();
+            assertThat(status.getNodesList()).singleElement().satisfies(node ->
+                    assertThat(node.getRaftAddress()).as("the Raft port it bound, not 0").doesNotEndWith(":0"));
+            client.registerBroker("standalone", "standalone", List.of("127.0.0.1:8081"));
+
+            assertThatThrownBy(() -> client.createTopic("orders", 2, MessageType.NORMAL))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                        assertThat(e.getStatus().getDescription()).contains("sluice admin --server");
+                    });
+            server.write(MetadataCommand.newBuilder().setCreateTopic(CreateTopicRequest.newBuilder().setName("orders")
+                    .setQueueCount(2).setMessageType(MessageType.NORMAL)).build()).join();
+            assertThat(client.metadata().getTopicsList()).extracting(Topic::getName).containsExactly("orders");
+            assertThatThrownBy(() -> client.deleteTopic("orders")).isInstanceOf(StatusRuntimeException.class);
+        }
+    }
+
+    /** Creates a topic through the API with an explicit request id, as a retrying client would. */
+    private static ChangeResponse createTopicAs(ControllerServer server, String requestId, String topic) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try {
+            Metadata headers = new Metadata();
+            headers.put(ControllerClient.REQUEST_ID_HEADER, requestId);
+            return ControllerServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .createTopic(CreateTopicRequest.newBuilder().setName(topic).setQueueCount(2)
+                            .setMessageType(MessageType.NORMAL).build());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     private ControllerConfig config(int raftPort, int apiPort, long snapshotThreshold) {
         return new ControllerConfig("c1", List.of(new ControllerConfig.Peer("c1", "127.0.0.1", raftPort)),
-                dataDir, apiPort, Duration.ofSeconds(10), false, snapshotThreshold);
+                dataDir, "127.0.0.1", apiPort, Duration.ofSeconds(10), false, snapshotThreshold, false);
     }
 
     private List<Path> snapshotFiles() throws IOException {

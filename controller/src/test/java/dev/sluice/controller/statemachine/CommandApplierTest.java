@@ -3,11 +3,18 @@ package dev.sluice.controller.statemachine;
 import dev.sluice.controller.image.BrokerGroupImage;
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.image.QueueAssignment;
+import dev.sluice.controller.image.RetryPolicy;
+import dev.sluice.proto.controller.v1.ConsumerGroup;
+import dev.sluice.proto.controller.v1.CreateConsumerGroupRequest;
+import dev.sluice.proto.controller.v1.CustomizedBackoff;
+import dev.sluice.proto.controller.v1.ExponentialBackoff;
+import dev.sluice.proto.controller.v1.ReleaseQueuesRequest;
 import dev.sluice.proto.controller.v1.ElectLeaderRequest;
 import dev.sluice.proto.controller.v1.SetDrainingRequest;
 import dev.sluice.proto.controller.v1.UpdateTopicRequest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -152,6 +159,62 @@ class CommandApplierTest {
         ClusterImage onlyGroup = applyAll(ClusterImage.EMPTY, register(1, "a", "g0"), createTopic("t", 2));
         assertRejected(onlyGroup, at(0, false).setSetDraining(SetDrainingRequest.newBuilder().setBrokerGroup("g0")
                 .setDraining(true)).build(), RejectionCode.FAILED_PRECONDITION);
+    }
+
+    @Test
+    void shouldReleaseReadOnlyQueuesOfADrainingGroupOnlyWhenItsCurrentLeaderReportsThemConsumed()
+            throws RejectedCommandException {
+        ClusterImage image = applyAll(ClusterImage.EMPTY, register(1, "a", "g0"), register(1, "b", "g1"),
+                createTopic("t", 4));
+        ClusterImage draining = apply(image, at(0, false).setSetDraining(
+                SetDrainingRequest.newBuilder().setBrokerGroup("g0").setDraining(true)).build());
+        List<Integer> readByG0 = draining.topics().get("t").queues().stream()
+                .filter(q -> q.readOnlyGroups().contains("g0")).map(QueueAssignment::queueId).toList();
+        assertThat(readByG0).hasSize(2);
+        long epoch = draining.brokerGroups().get("g0").leaderEpoch();
+
+        assertRejected(draining, release("g0", "a", epoch - 1, "t", readByG0.get(0)), RejectionCode.STALE_EPOCH);
+        assertRejected(draining, release("g0", "b", epoch, "t", readByG0.get(0)), RejectionCode.STALE_EPOCH);
+        assertRejected(draining, release("g0", "a", epoch, "t", 9), RejectionCode.INVALID_ARGUMENT);
+        assertRejected(draining, release("g0", "a", epoch, "nope", 0), RejectionCode.NOT_FOUND);
+        long g1Epoch = draining.brokerGroups().get("g1").leaderEpoch();
+        assertRejected(draining, release("g1", "b", g1Epoch, "t", 0), RejectionCode.FAILED_PRECONDITION);
+
+        ClusterImage halfDrained = apply(draining, release("g0", "a", epoch, "t", readByG0.get(0)));
+        assertThat(halfDrained.topics().get("t").queues().get(readByG0.get(0)).readOnlyGroups()).isEmpty();
+        assertThat(halfDrained.topics().get("t").queues().get(readByG0.get(1)).readOnlyGroups()).containsExactly("g0");
+        assertThat(apply(halfDrained, release("g0", "a", epoch, "t", readByG0.get(0))).version())
+                .as("a repeated report changes nothing").isEqualTo(halfDrained.version());
+
+        ClusterImage drained = apply(halfDrained, release("g0", "a", epoch, "t", readByG0.get(1)));
+        assertThat(drained.topics().get("t").queues()).allSatisfy(queue -> {
+            assertThat(queue.brokerGroup()).isEqualTo("g1");
+            assertThat(queue.readOnlyGroups()).isEmpty();
+        });
+        assertThat(apply(drained, createTopic("t2", 2)).topics().get("t2").queues())
+                .extracting(QueueAssignment::brokerGroup).containsOnly("g1");
+    }
+
+    @Test
+    void shouldAcceptEveryRetryPolicyTheBrokerAccepts() throws RejectedCommandException {
+        ClusterImage image = apply(ClusterImage.EMPTY, at(0, false).setCreateConsumerGroup(
+                CreateConsumerGroupRequest.newBuilder().setGroup(ConsumerGroup.newBuilder().setName("now")
+                        .setRetryPolicy(dev.sluice.proto.controller.v1.RetryPolicy.newBuilder()
+                                .setExponential(ExponentialBackoff.newBuilder().setInitialBackoffMs(0)
+                                        .setMaxBackoffMs(0).setMultiplier(1))))).build());
+        assertThat(image.consumerGroups().get("now").retryPolicy()).isEqualTo(new RetryPolicy.Exponential(0, 0, 1));
+
+        assertRejected(image, at(0, false).setCreateConsumerGroup(CreateConsumerGroupRequest.newBuilder()
+                .setGroup(ConsumerGroup.newBuilder().setName("forever").setRetryPolicy(
+                        dev.sluice.proto.controller.v1.RetryPolicy.newBuilder().setCustomized(
+                                CustomizedBackoff.newBuilder().addBackoffMs(25 * 3600_000L))))).build(),
+                RejectionCode.INVALID_ARGUMENT);
+    }
+
+    private static dev.sluice.proto.controller.v1.MetadataCommand release(String group, String broker, long epoch,
+                                                                         String topic, int queueId) {
+        return at(0, false).setReleaseQueues(ReleaseQueuesRequest.newBuilder().setBrokerGroup(group)
+                .setBrokerId(broker).setLeaderEpoch(epoch).setTopic(topic).addQueueIds(queueId)).build();
     }
 
     private static Map<String, Integer> queueCounts(ClusterImage image) {
