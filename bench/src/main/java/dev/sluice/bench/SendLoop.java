@@ -56,7 +56,15 @@ public final class SendLoop {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final LatencyRecorder latency = new LatencyRecorder();
     private volatile boolean stopped;
-    private long startNanos;
+    private volatile Schedule schedule;
+
+    /**
+     * At a fixed rate, message {@code seq} is due at {@code originNanos + (seq - originSeq) / rate}. The
+     * origin moves to the start of the measured window, so sends a cold client JVM fell behind on while
+     * warming up are not counted as late in the measurement.
+     */
+    private record Schedule(long originNanos, long originSeq) {
+    }
 
     /**
      * @param rate         total messages per second over all producers, or 0 for as fast as possible
@@ -82,7 +90,7 @@ public final class SendLoop {
      * every message is sent, whichever comes first. Returns once nothing is in flight any more.
      */
     public Measurement run(Duration warmup, Duration measure, String progressLabel) throws InterruptedException {
-        startNanos = System.nanoTime();
+        schedule = new Schedule(System.nanoTime(), 0);
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < producers.size(); i++) {
             Producer producer = producers.get(i);
@@ -96,8 +104,9 @@ public final class SendLoop {
         try {
             joinAll(senders, System.nanoTime() + warmup.toNanos());
             long okBefore = ok.sum();
-            latency.takeInterval();
             long measureStart = System.nanoTime();
+            schedule = new Schedule(measureStart, nextSeq.get());
+            latency.takeInterval();
             joinAll(senders, measureStart + measure.toNanos());
             long measureEnd = System.nanoTime();
             long okInWindow = ok.sum() - okBefore;
@@ -133,7 +142,7 @@ public final class SendLoop {
                 if (seq >= maxMessages) {
                     break;
                 }
-                long due = rate > 0 ? startNanos + (long) (seq * 1e9 / rate) : 0;
+                long due = rate > 0 ? dueNanos(seq) : 0;
                 if (rate > 0 && !sleepUntil(due)) {
                     break;
                 }
@@ -168,6 +177,11 @@ public final class SendLoop {
             firstError.compareAndSet(null, error.getCause() != null && error.getMessage() == null ? error.getCause() : error);
         }
         listener.completed(seq, error);
+    }
+
+    private long dueNanos(long seq) {
+        Schedule s = schedule;
+        return s.originNanos() + (long) ((seq - s.originSeq()) * 1e9 / rate);
     }
 
     /** Parks until {@code dueNanos}; false when the loop was stopped meanwhile. */

@@ -1,0 +1,54 @@
+package dev.sluice.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Server;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class SendLoopTest {
+
+    private static final String TOPIC = "AnyTopic";
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aFixedRateRunDoesNotCountTheWarmUpsBacklogAsLateInTheMeasurement() throws Exception {
+        Server server = NullServerCommand.start(0, 4);
+        try (Target target = new Target("127.0.0.1:" + server.getPort(), null, false, Duration.ofSeconds(10), null, TOPIC)) {
+            List<Producer> producers = Producers.open(target, 1, TOPIC, false);
+            try {
+                byte[] body = new byte[100];
+                // the sender stalls through all of the warm-up, as a cold client JVM does at a rate it cannot yet reach
+                SendLoop loop = new SendLoop(producers, 8, 200, Long.MAX_VALUE, seq -> {
+                    if (seq == 0) {
+                        sleep(Duration.ofMillis(2_500));
+                    }
+                    return BenchMessages.build(target, TOPIC, body, seq, false, null);
+                }, (seq, error) -> { }, Duration.ofSeconds(10));
+
+                SendLoop.Measurement m = loop.run(Duration.ofSeconds(2), Duration.ofSeconds(3), "test");
+
+                assertThat(m.ok() / m.seconds()).as("measured rate").isBetween(150.0, 250.0);
+                assertThat(m.latency().p50Ms()).as("median send latency, ms").isLessThan(200.0);
+                assertThat(loop.failed()).isZero();
+            } finally {
+                Closing.all(producers);
+            }
+        } finally {
+            server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
