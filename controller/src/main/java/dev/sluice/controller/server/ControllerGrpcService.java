@@ -76,6 +76,10 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
     /** Topic and group writes over the API are refused: see {@link ControllerConfig#topicsOwnedElsewhere()}. */
     private final boolean topicsOwnedElsewhere;
 
+    ControllerConfig.Peer self() {
+        return self;
+    }
+
     ControllerGrpcService(RaftClient raft, RaftServer.Division division, ControllerConfig.Peer self,
                           MetadataStateMachine stateMachine, ExecutorService blockingWork,
                           boolean topicsOwnedElsewhere) {
