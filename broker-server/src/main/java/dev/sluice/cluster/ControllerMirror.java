@@ -163,6 +163,10 @@ public final class ControllerMirror implements ChangeMirror, AutoCloseable {
             answered.add(waiter);
         }
         PassOutcome outcome = copyDifferences();
+        if (closed) {
+            answered.forEach(waiter -> waiter.complete(outcome));
+            return;
+        }
         if (!outcome.ok()) {
             log.error("The embedded controller did not take every topic and group change: {}; retrying in {}s",
                     outcome, RETRY_DELAY.toSeconds());
@@ -231,8 +235,10 @@ public final class ControllerMirror implements ChangeMirror, AutoCloseable {
                 BROKER_GROUP, endpoints);
     }
 
+    /** Waits for the controller to have started (it starts in the background), then at most {@link #CALL_TIMEOUT}. */
     private void write(MetadataCommand command) {
         try {
+            controller.started().get();
             controller.write(command).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StatusRuntimeException status) {

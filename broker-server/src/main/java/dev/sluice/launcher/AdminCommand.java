@@ -95,53 +95,42 @@ final class AdminCommand implements Runnable {
 
     /** Runs one call against {@code --server}; 0 on success, 1 with the server's message on stderr otherwise. */
     int execute(AdminCall call) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (AdminClient client = AdminClient.connect(server)) {
-            call.run(client, out);
-            out.flush();
-            return 0;
-        } catch (StatusRuntimeException e) {
-            err.println("error: " + explain(e.getStatus()));
-            err.flush();
-            return Main.EXIT_FAILED;
-        }
+        return report(() -> {
+            try (AdminClient client = AdminClient.connect(server)) {
+                call.run(client, spec.commandLine().getOut());
+            }
+        }, "Sluice at " + server, AdminClient.DEADLINE_SECONDS);
     }
 
     /** Runs one call against {@code --controller}; 0 on success, 1 with the controller's message otherwise. */
     int executeOnController(ControllerCall call) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (ControllerClient client = ControllerClient.connect(controllers, CONTROLLER_DEADLINE)) {
-            call.run(client, out);
-            out.flush();
+        return report(() -> {
+            try (ControllerClient client = ControllerClient.connect(controllers, CONTROLLER_DEADLINE)) {
+                call.run(client, spec.commandLine().getOut());
+            }
+        }, "the controller at " + String.join(",", controllers), CONTROLLER_DEADLINE.toSeconds());
+    }
+
+    private int report(Runnable call, String target, long deadlineSeconds) {
+        try {
+            call.run();
+            spec.commandLine().getOut().flush();
             return 0;
         } catch (StatusRuntimeException e) {
-            err.println("error: " + explainController(e.getStatus()));
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + explain(e.getStatus(), target, deadlineSeconds));
             err.flush();
             return Main.EXIT_FAILED;
         }
     }
 
-    private String explainController(Status status) {
-        String where = String.join(",", controllers);
+    private static String explain(Status status, String target, long deadlineSeconds) {
         if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
-            return "cannot reach the controller at " + where + ": " + status.getCause().getMessage();
+            // raised by the client itself: nobody answered
+            return "cannot reach " + target + ": " + status.getCause().getMessage();
         }
         if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            return "no answer from the controller at " + where + " within " + CONTROLLER_DEADLINE.toSeconds() + "s";
-        }
-        String description = status.getDescription();
-        return description == null || description.isBlank() ? status.getCode().name() : description;
-    }
-
-    private String explain(Status status) {
-        if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
-            // raised by the client itself: no server answered
-            return "cannot reach Sluice at " + server + ": " + status.getCause().getMessage();
-        }
-        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            return "no answer from " + server + " within " + AdminClient.DEADLINE_SECONDS + "s";
+            return "no answer from " + target + " within " + deadlineSeconds + "s";
         }
         String description = status.getDescription();
         return description == null || description.isBlank() ? status.getCode().name() : description;

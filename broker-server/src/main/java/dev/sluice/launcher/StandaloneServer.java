@@ -23,12 +23,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +55,7 @@ public final class StandaloneServer implements AutoCloseable {
     private LogStore store;
     private LocalBroker broker;
     private GrpcServer grpc;
-    /** Started on its own thread while the store recovers; null without a controller. */
-    private CompletableFuture<ControllerServer> controllerStart;
+    /** Null without a controller. */
     private ControllerServer controller;
     private ControllerMirror controllerMirror;
     private final SluiceMetrics metrics = new SluiceMetrics("standalone", "standalone", nodeId());
@@ -84,7 +82,7 @@ public final class StandaloneServer implements AutoCloseable {
             throw new StartupException("cannot serve HTTP on " + server.host() + ":" + server.httpPort() + ": " + e.getMessage(), e);
         }
         if (server.controllerPort().isPresent()) {
-            controllerStart = startControllerInBackground(server);
+            startController(server);
         }
         log.info("Opening store in {} (flush {})", config.store().dataDir(), config.store().flushPolicy());
         try {
@@ -95,8 +93,7 @@ public final class StandaloneServer implements AutoCloseable {
         broker = new LocalBroker(store, config.broker());
         gauges = new BrokerGauges(broker, store, metrics.registry());
         ChangeMirror mirror = ChangeMirror.NONE;
-        if (controllerStart != null) {
-            controller = awaitController(server);
+        if (controller != null) {
             controllerMirror = new ControllerMirror(controller, broker, CONTROLLER_HEARTBEAT_INTERVAL);
             mirror = controllerMirror;
         }
@@ -116,33 +113,18 @@ public final class StandaloneServer implements AutoCloseable {
         log.info("{}", describe());
     }
 
-    /** Ratis loads and binds while the store recovers: the two together take less than one after the other. */
-    private CompletableFuture<ControllerServer> startControllerInBackground(ServerConfig server) {
-        CompletableFuture<ControllerServer> started = new CompletableFuture<>();
-        ControllerConfig controllerConfig = ControllerConfig.embedded(CONTROLLER_NODE_ID,
-                config.store().dataDir().resolve("controller"), server.host(), server.controllerPort().getAsInt());
-        Thread thread = new Thread(() -> {
-            try {
-                started.complete(ControllerServer.start(controllerConfig));
-            } catch (IOException | RuntimeException e) {
-                started.completeExceptionally(e);
-            }
-        }, "controller-start");
-        thread.setDaemon(true);
-        thread.start();
-        return started;
-    }
-
-    private ControllerServer awaitController(ServerConfig server) {
+    /**
+     * Binds the controller API now; Ratis loads and starts in the background (it takes seconds),
+     * so readiness does not wait for it. Until then its callers, the broker's copy of its topics
+     * included, wait or are told to retry.
+     */
+    private void startController(ServerConfig server) {
+        Path dir = config.store().dataDir().resolve("controller");
         try {
-            return controllerStart.get();
-        } catch (ExecutionException e) {
-            throw new StartupException("cannot start the embedded controller (API " + server.host() + ":"
-                    + server.controllerPort().getAsInt() + ", data " + config.store().dataDir().resolve("controller")
-                    + "): " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("interrupted while the embedded controller started", e);
+            controller = ControllerServer.startInBackground(ControllerConfig.embedded(CONTROLLER_NODE_ID, dir,
+                    server.host(), server.controllerPort().getAsInt()));
+        } catch (IOException e) {
+            throw new StartupException("cannot start the embedded controller (data " + dir + "): " + e.getMessage(), e);
         }
     }
 
@@ -213,7 +195,7 @@ public final class StandaloneServer implements AutoCloseable {
         if (controllerMirror != null) {
             step("stop copying to the controller", controllerMirror::close);
         }
-        if (controllerStart != null) {
+        if (controller != null) {
             step("stop the controller", this::closeController);
         }
         if (broker != null) {
@@ -230,19 +212,9 @@ public final class StandaloneServer implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Waits for a start still running in the background, so its Raft server never outlives the process's. */
     private void closeController() {
-        ControllerServer started;
         try {
-            started = controllerStart.get();
-        } catch (ExecutionException e) {
-            return; // it never started; start() reported why
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        try {
-            started.close();
+            controller.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

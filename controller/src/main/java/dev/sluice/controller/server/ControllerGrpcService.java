@@ -67,6 +67,7 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
     private static final long SNAPSHOT_TIMEOUT_MS = 30_000;
 
     private final RaftClient raft;
+    private final WriteBatcher writes;
     private final RaftServer.Division division;
     /** This node with the Raft port it actually bound. */
     private final ControllerConfig.Peer self;
@@ -75,10 +76,15 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
     /** Topic and group writes over the API are refused: see {@link ControllerConfig#topicsOwnedElsewhere()}. */
     private final boolean topicsOwnedElsewhere;
 
+    ControllerConfig.Peer self() {
+        return self;
+    }
+
     ControllerGrpcService(RaftClient raft, RaftServer.Division division, ControllerConfig.Peer self,
                           MetadataStateMachine stateMachine, ExecutorService blockingWork,
                           boolean topicsOwnedElsewhere) {
         this.raft = raft;
+        this.writes = new WriteBatcher(raft);
         this.division = division;
         this.self = self;
         this.topicsOwnedElsewhere = topicsOwnedElsewhere;
@@ -202,7 +208,9 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
     public void takeSnapshot(TakeSnapshotRequest request, StreamObserver<TakeSnapshotResponse> out) {
         blockingWork.execute(() -> {
             try {
-                RaftClientReply reply = raft.getSnapshotManagementApi(division.getId()).create(SNAPSHOT_TIMEOUT_MS);
+                // forced: by default Ratis skips the snapshot until 1024 entries were applied since the last one
+                RaftClientReply reply = raft.getSnapshotManagementApi(division.getId())
+                        .create(true, SNAPSHOT_TIMEOUT_MS);
                 if (!reply.isSuccess()) {
                     throw reply.getException() != null ? reply.getException()
                             : new IOException("snapshot was not taken");
@@ -234,7 +242,7 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
 
     /** Appends one command through the Raft leader; fails with the gRPC status a caller would get. */
     CompletableFuture<ChangeResponse> write(MetadataCommand command) {
-        return raft.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+        return writes.submit(command)
                 .thenApply(ControllerGrpcService::changeOf)
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(statusOf(error)));
     }
@@ -253,9 +261,7 @@ final class ControllerGrpcService extends ControllerServiceGrpc.ControllerServic
                 });
     }
 
-    private static ChangeResponse changeOf(RaftClientReply reply) {
-        requireSuccess(reply);
-        CommandResult result = parse(() -> CommandResult.parseFrom(reply.getMessage().getContent().toByteArray()));
+    private static ChangeResponse changeOf(CommandResult result) {
         if (result.hasRejection()) {
             RejectionCode code = RejectionCode.valueOf(result.getRejection().getCode());
             throw statusOf(new RejectedCommandException(code, result.getRejection().getMessage()));

@@ -3,10 +3,17 @@ package dev.sluice.controller.server;
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.statemachine.MetadataStateMachine;
 import dev.sluice.proto.controller.v1.ChangeResponse;
+import dev.sluice.proto.controller.v1.ControllerServiceGrpc;
 import dev.sluice.proto.controller.v1.ElectionPolicy;
 import dev.sluice.proto.controller.v1.MetadataCommand;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -31,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  * One controller node: the Raft server with the metadata state machine, a Raft client that
  * forwards this node's API calls to the Raft leader, the controller gRPC API on its own port,
  * and the leader-side liveness ticker.
+ *
+ * <p>The API port is bound first; until the Raft half runs, calls are answered UNAVAILABLE
+ * (clients retry). {@link #startInBackground} uses that so a process embedding the controller
+ * need not wait for Ratis to load and start.
  */
 public final class ControllerServer implements AutoCloseable {
 
@@ -55,29 +67,84 @@ public final class ControllerServer implements AutoCloseable {
     /** A node that cannot confirm a read with the leader this fast fails it; the client tries another node. */
     private static final TimeDuration READ_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
-    private final RaftServer raftServer;
-    private final RaftClient raftClient;
-    private final MetadataStateMachine stateMachine;
-    private final ControllerGrpcService service;
-    private final Server grpcServer;
-    private final ExecutorService blockingWork;
-    private final ScheduledExecutorService ticker;
+    /** The Raft half of a node and what serves the API from it. */
+    private record RaftNode(RaftServer server, RaftClient client, MetadataStateMachine stateMachine,
+                            ControllerGrpcService service, ServerServiceDefinition api, ExecutorService blockingWork,
+                            ScheduledExecutorService ticker) {
 
-    private ControllerServer(RaftServer raftServer, RaftClient raftClient, MetadataStateMachine stateMachine,
-                             ControllerGrpcService service, Server grpcServer, ExecutorService blockingWork,
-                             ScheduledExecutorService ticker) {
-        this.raftServer = raftServer;
-        this.raftClient = raftClient;
-        this.stateMachine = stateMachine;
-        this.service = service;
-        this.grpcServer = grpcServer;
-        this.blockingWork = blockingWork;
-        this.ticker = ticker;
+        void close() throws IOException {
+            ticker.shutdownNow();
+            blockingWork.shutdownNow();
+            // Server first: its end of the client's open streams goes away, so the client need not
+            // wait seconds for them to finish gracefully.
+            server.close();
+            client.close();
+        }
     }
 
+    private final ControllerConfig config;
+    private final CompletableFuture<RaftNode> raft = new CompletableFuture<>();
+    private final Server grpcServer;
+    private volatile boolean closing;
+
+    private ControllerServer(ControllerConfig config) throws IOException {
+        this.config = config;
+        try {
+            this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiHost(), config.grpcPort()))
+                    .addService(gatedApi())
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new IOException("cannot serve the controller API on " + config.apiHost() + ":" + config.grpcPort()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds the API and starts Raft; returns once both run. */
     public static ControllerServer start(ControllerConfig config) throws IOException {
+        ControllerServer server = new ControllerServer(config);
+        try {
+            server.startRaft();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Binds the API and returns; Raft starts on its own thread. A failure to start is logged,
+     * and calls are then answered with it.
+     */
+    public static ControllerServer startInBackground(ControllerConfig config) throws IOException {
+        ControllerServer server = new ControllerServer(config);
+        Thread starter = new Thread(() -> {
+            try {
+                server.startRaft();
+            } catch (IOException | RuntimeException e) {
+                if (!server.closing) {
+                    LOG.error("controller {} did not start", config.nodeId(), e);
+                }
+            }
+        }, "controller-start");
+        starter.setDaemon(true);
+        starter.start();
+        return server;
+    }
+
+    private void startRaft() throws IOException {
+        try {
+            raft.complete(newRaftNode());
+        } catch (IOException | RuntimeException e) {
+            raft.completeExceptionally(e);
+            throw e;
+        }
+        LOG.info("controller {} started: raft {} api {}:{} peers {}", config.nodeId(),
+                raft.join().service().self().raftAddress(), config.apiHost(), grpcServer.getPort(), config.peers());
+    }
+
+    private RaftNode newRaftNode() throws IOException {
         ControllerConfig.Peer self = config.self();
-        RaftGroup group = raftGroup(config.peers());
         RaftProperties properties = raftProperties(config);
         ElectionPolicy policy = ElectionPolicy.newBuilder()
                 .setHeartbeatTimeoutMs(config.heartbeatTimeout().toMillis())
@@ -86,7 +153,7 @@ public final class ControllerServer implements AutoCloseable {
         MetadataStateMachine stateMachine = new MetadataStateMachine(policy, System::currentTimeMillis, DELTA_HISTORY);
         RaftServer raftServer = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
-                .setGroup(group)
+                .setGroup(raftGroup(config.peers()))
                 .setProperties(properties)
                 .setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -106,26 +173,41 @@ public final class ControllerServer implements AutoCloseable {
         ExecutorService blockingWork = Executors.newCachedThreadPool(daemon("controller-work"));
         ControllerGrpcService service = new ControllerGrpcService(raftClient, division, bound, stateMachine,
                 blockingWork, config.topicsOwnedElsewhere());
-        Server grpcServer;
-        try {
-            grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiHost(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(service, new RequestIdInterceptor()))
-                    .build()
-                    .start();
-        } catch (IOException e) {
-            blockingWork.shutdownNow();
-            raftClient.close();
-            raftServer.close();
-            throw new IOException("cannot serve the controller API on " + config.apiHost() + ":" + config.grpcPort()
-                    + ": " + e.getMessage(), e);
-        }
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("controller-liveness"));
         long period = Math.max(100, config.heartbeatTimeout().toMillis() / 5);
         ticker.scheduleWithFixedDelay(new LivenessTicker(division, raftClient, stateMachine.journal(),
                 config.heartbeatTimeout(), System::currentTimeMillis), period, period, TimeUnit.MILLISECONDS);
-        LOG.info("controller {} started: raft {} api {}:{} peers {}", self.id(), bound.raftAddress(),
-                config.apiHost(), grpcServer.getPort(), config.peers());
-        return new ControllerServer(raftServer, raftClient, stateMachine, service, grpcServer, blockingWork, ticker);
+        return new RaftNode(raftServer, raftClient, stateMachine, service,
+                ServerInterceptors.intercept(service, new RequestIdInterceptor()), blockingWork, ticker);
+    }
+
+    /** Every API method, handed to the Raft node's service once it runs. */
+    private ServerServiceDefinition gatedApi() {
+        ServerServiceDefinition.Builder api =
+                ServerServiceDefinition.builder(ControllerServiceGrpc.getServiceDescriptor());
+        for (MethodDescriptor<?, ?> method : ControllerServiceGrpc.getServiceDescriptor().getMethods()) {
+            addGated(api, method);
+        }
+        return api.build();
+    }
+
+    private <Q, R> void addGated(ServerServiceDefinition.Builder api, MethodDescriptor<Q, R> method) {
+        api.addMethod(method, new ServerCallHandler<>() {
+            @Override
+            public ServerCall.Listener<Q> startCall(ServerCall<Q, R> call, Metadata headers) {
+                if (!raft.isDone() || raft.isCompletedExceptionally()) {
+                    String why = raft.isDone() ? "controller did not start: " + raft.handle((node, e) -> e).join()
+                            : "controller " + config.nodeId() + " is starting";
+                    call.close(Status.UNAVAILABLE.withDescription(why), new Metadata());
+                    return new ServerCall.Listener<>() {
+                    };
+                }
+                @SuppressWarnings("unchecked")
+                ServerCallHandler<Q, R> handler = (ServerCallHandler<Q, R>) raft.join().api()
+                        .getMethod(method.getFullMethodName()).getServerCallHandler();
+                return handler.startCall(call, headers);
+            }
+        });
     }
 
     private static RaftGroup raftGroup(List<ControllerConfig.Peer> peers) {
@@ -151,6 +233,12 @@ public final class ControllerServer implements AutoCloseable {
         // GetMetadata must see every acknowledged change, on whichever node answers: read index.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setTimeout(properties, READ_TIMEOUT);
+        // Ratis appends a metadata entry recording the commit index after every commit by default:
+        // a second log write and fsync per metadata write, on every node, which halves the write
+        // rate. Without it a restarted node learns the commit index from the leader (and a group
+        // of one from its own election) before it applies its log tail. Acknowledged writes are
+        // as durable as before: an entry is acknowledged once fsynced on a majority.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
@@ -172,38 +260,45 @@ public final class ControllerServer implements AutoCloseable {
         return grpcServer.getPort();
     }
 
+    /** Completes once Raft runs, or fails with the reason it did not start. */
+    public CompletableFuture<Void> started() {
+        return raft.thenApply(node -> null);
+    }
+
     /** This node's applied image; after a {@link #write} of a group of one it holds that write. */
     public ClusterImage image() {
-        return stateMachine.journal().image();
+        return raft.join().stateMachine().journal().image();
     }
 
     /**
-     * Appends a command from within this process, as a call to the API would, but without
-     * the refusal of topic and group writes: this is how the process that owns them mirrors them.
-     * Fails with the {@code StatusRuntimeException} an API caller would get.
+     * Appends a command from within this process, as a call to the API would (waiting for Raft
+     * to start), but without the refusal of topic and group writes: this is how the process that
+     * owns them mirrors them. Fails with the {@code StatusRuntimeException} an API caller would get.
      */
     public CompletableFuture<ChangeResponse> write(MetadataCommand command) {
-        return service.write(command);
+        return raft.handle((node, error) -> error == null ? node.service().write(command)
+                        : CompletableFuture.<ChangeResponse>failedFuture(Status.UNAVAILABLE
+                                .withDescription("controller did not start: " + error).asRuntimeException()))
+                .thenCompose(written -> written);
     }
 
     public void awaitTermination() throws InterruptedException {
         grpcServer.awaitTermination();
     }
 
+    /** Stops the API, then Raft (waiting for a start still under way, so it never outlives this). */
     @Override
     public void close() throws IOException {
-        ticker.shutdownNow();
+        closing = true;
         grpcServer.shutdownNow();
         try {
             grpcServer.awaitTermination(5, TimeUnit.SECONDS);
+            raft.get().close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException neverStarted) {
+            // nothing of Raft runs; the start failure was reported when it happened
         }
-        blockingWork.shutdownNow();
-        // Server first: its end of the client's open streams goes away, so the client need not wait
-        // seconds for them to finish gracefully.
-        raftServer.close();
-        raftClient.close();
         LOG.info("controller stopped");
     }
 }

@@ -64,10 +64,6 @@ final class AppliedRequests {
         loaded.forEach(this::add);
     }
 
-    int size() {
-        return byId.size();
-    }
-
     private void add(AppliedRequest request) {
         AppliedRequest previous = byId.remove(request.getRequestId());
         if (previous != null) {

@@ -82,6 +82,7 @@ public final class CommandApplier {
             case REBALANCE -> rebalance();
             case LIVENESS_CHECK -> checkLiveness();
             case RELEASE_QUEUES -> releaseQueues(command.getReleaseQueues());
+            case BATCH -> throw reject(RejectionCode.INVALID_ARGUMENT, "a batch holds plain commands only");
             case COMMAND_NOT_SET -> throw reject(RejectionCode.INVALID_ARGUMENT, "empty command");
         };
     }

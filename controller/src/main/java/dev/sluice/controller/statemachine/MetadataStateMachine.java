@@ -6,7 +6,9 @@ import dev.sluice.controller.image.ImageCodec;
 import dev.sluice.proto.controller.v1.AppliedRequest;
 import dev.sluice.proto.controller.v1.ChangeResponse;
 import dev.sluice.proto.controller.v1.CommandResult;
+import dev.sluice.proto.controller.v1.CommandResults;
 import dev.sluice.proto.controller.v1.ElectionPolicy;
+import dev.sluice.proto.controller.v1.MetadataBatch;
 import dev.sluice.proto.controller.v1.MetadataCommand;
 import dev.sluice.proto.controller.v1.MetadataSnapshot;
 import dev.sluice.proto.controller.v1.Rejection;
@@ -146,15 +148,14 @@ public final class MetadataStateMachine extends BaseStateMachine {
      * command and validates it against the latest image, so refused requests never reach the log.
      * A repeat of an applied request id is not validated (the first attempt may have made it
      * invalid, e.g. ALREADY_EXISTS): it goes to the log and is answered with the first outcome.
+     * A batch is refused as a whole if any of its commands would be, judged one after the other
+     * as they will be applied; the sender then sends its commands one by one.
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         MetadataCommand stamped;
         try {
-            stamped = MetadataCommand.parseFrom(request.getMessage().getContent().toByteArray()).toBuilder()
-                    .setTimestampMs(clock.getAsLong())
-                    .setPolicy(policy)
-                    .build();
+            stamped = stamp(MetadataCommand.parseFrom(request.getMessage().getContent().toByteArray()));
         } catch (InvalidProtocolBufferException e) {
             TransactionContext refused = TransactionContext.newBuilder().setStateMachine(this)
                     .setClientRequest(request).build();
@@ -164,20 +165,42 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         TransactionContext transaction = TransactionContext.newBuilder().setStateMachine(this)
                 .setClientRequest(request).setLogData(ByteString.copyFrom(stamped.toByteArray())).build();
-        if (stamped.getRequestId().length() > AppliedRequests.MAX_REQUEST_ID_LENGTH) {
-            transaction.setException(new RejectedCommandException(RejectionCode.INVALID_ARGUMENT,
-                    "request id longer than " + AppliedRequests.MAX_REQUEST_ID_LENGTH + " characters"));
-            return transaction;
-        }
-        if (isRepeat(stamped)) {
-            return transaction;
-        }
         try {
-            CommandApplier.apply(journal.image(), stamped);
+            ClusterImage image = journal.image();
+            for (MetadataCommand command : commandsOf(stamped)) {
+                image = validate(image, command);
+            }
         } catch (RejectedCommandException e) {
             transaction.setException(e);
         }
         return transaction;
+    }
+
+    private MetadataCommand stamp(MetadataCommand command) {
+        MetadataCommand.Builder stamped = command.toBuilder().setTimestampMs(clock.getAsLong()).setPolicy(policy);
+        if (command.hasBatch()) {
+            MetadataBatch.Builder batch = MetadataBatch.newBuilder();
+            command.getBatch().getCommandsList().forEach(inner -> batch.addCommands(stamp(inner)));
+            stamped.setBatch(batch);
+        }
+        return stamped.build();
+    }
+
+    private static List<MetadataCommand> commandsOf(MetadataCommand entry) {
+        return entry.hasBatch() ? entry.getBatch().getCommandsList() : List.of(entry);
+    }
+
+    /** The image after {@code command}, for judging the commands after it in the same batch. */
+    private ClusterImage validate(ClusterImage image, MetadataCommand command) throws RejectedCommandException {
+        if (command.getRequestId().length() > AppliedRequests.MAX_REQUEST_ID_LENGTH) {
+            throw new RejectedCommandException(RejectionCode.INVALID_ARGUMENT,
+                    "request id longer than " + AppliedRequests.MAX_REQUEST_ID_LENGTH + " characters");
+        }
+        if (isRepeat(command)) {
+            return image;
+        }
+        CommandApplier.Outcome outcome = CommandApplier.apply(image, command);
+        return outcome.delta().isEmpty() ? image : outcome.delta().apply();
     }
 
     /** Applies one committed entry. A refusal decided here leaves the image unchanged on every node. */
@@ -191,30 +214,36 @@ public final class MetadataStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("unreadable metadata entry at " + TermIndex.valueOf(entry), e));
         }
-        CommandResult result;
+        Message reply;
         synchronized (this) {
-            String requestId = command.getRequestId();
-            Optional<CommandResult> first = requestId.isEmpty() ? Optional.empty() : appliedRequests.outcome(requestId);
-            if (first.isPresent()) {
-                result = first.get();
+            if (command.hasBatch()) {
+                CommandResults.Builder results = CommandResults.newBuilder();
+                command.getBatch().getCommandsList().forEach(inner -> results.addResults(applyOnce(inner)));
+                reply = Message.valueOf(ByteString.copyFrom(results.build().toByteArray()));
             } else {
-                result = applyToJournal(command);
-                if (!requestId.isEmpty()) {
-                    appliedRequests.record(requestId, command.getTimestampMs(), result);
-                }
+                reply = Message.valueOf(ByteString.copyFrom(applyOnce(command).toByteArray()));
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result.toByteArray())));
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    /** Applies a command unless its request id was applied before; then answers with that outcome. */
+    private CommandResult applyOnce(MetadataCommand command) {
+        String requestId = command.getRequestId();
+        Optional<CommandResult> first = requestId.isEmpty() ? Optional.empty() : appliedRequests.outcome(requestId);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        CommandResult result = applyToJournal(command);
+        if (!requestId.isEmpty()) {
+            appliedRequests.record(requestId, command.getTimestampMs(), result);
+        }
+        return result;
     }
 
     private synchronized boolean isRepeat(MetadataCommand command) {
         return !command.getRequestId().isEmpty() && appliedRequests.contains(command.getRequestId());
-    }
-
-    /** How many request outcomes are remembered; for tests. */
-    synchronized int rememberedRequests() {
-        return appliedRequests.size();
     }
 
     private CommandResult applyToJournal(MetadataCommand command) {
