@@ -188,8 +188,10 @@ public final class TimerScaleCommand implements Callable<Integer> {
         long storedBefore = embedded.stored(DELAY_TOPIC, queues);
         try (ForegroundLoad foreground = new ForegroundLoad(embedded.broker(), FOREGROUND_TOPIC, foregroundRate,
                 bodySize)) {
+            CpuMark aloneStart = CpuMark.now();
             TimeUnit.MILLISECONDS.sleep(baseline.toMillis());
             Percentiles alone = Percentiles.ofMicros(foreground.takeInterval());
+            report.put("cpu_cores_alone", CpuMark.now().coresSince(aloneStart));
 
             long dueAt = System.currentTimeMillis() + burstLead.toMillis();
             TimerLoader loader = new TimerLoader(embedded.broker(), DELAY_TOPIC, "b", bodySize, n -> dueAt + n % 1000);
@@ -206,6 +208,7 @@ public final class TimerScaleCommand implements Callable<Integer> {
 
             TimeUnit.MILLISECONDS.sleep(Math.max(0, dueAt - System.currentTimeMillis()));
             foreground.takeInterval();
+            CpuMark drainCpu = CpuMark.now();
             long drainStart = System.nanoTime();
             long target = storedBefore + burst;
             long deadline = drainStart + DRAIN_TIMEOUT.toNanos();
@@ -220,6 +223,8 @@ public final class TimerScaleCommand implements Callable<Integer> {
             }
             double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
             Percentiles duringDrain = Percentiles.ofMicros(foreground.takeInterval());
+            report.put("cpu_cores_draining", CpuMark.now().coresSince(drainCpu))
+                    .put("loadavg_draining", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
             // the last batch's timers are deleted just after its append: wait for the counters to say so
             while (embedded.pendingTimers() != pendingBefore) {
@@ -243,6 +248,19 @@ public final class TimerScaleCommand implements Callable<Integer> {
                     .put("fg_sent", foreground.succeeded())
                     .put(Report.ERRORS, foreground.failed())
                     .put("first_error", foreground.firstError());
+        }
+    }
+
+    /** This process's CPU time and the wall clock at one instant: how many cores a phase kept busy. */
+    private record CpuMark(long cpuNanos, long wallNanos) {
+
+        static CpuMark now() {
+            return new CpuMark(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(), System.nanoTime());
+        }
+
+        double coresSince(CpuMark start) {
+            return (double) (cpuNanos - start.cpuNanos) / Math.max(1, wallNanos - start.wallNanos);
         }
     }
 

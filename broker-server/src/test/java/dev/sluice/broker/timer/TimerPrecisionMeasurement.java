@@ -9,24 +9,21 @@ import dev.sluice.broker.TestStores;
 import dev.sluice.broker.TopicConfig;
 import dev.sluice.store.LogStore;
 import dev.sluice.store.MessageKind;
-import dev.sluice.store.MessageRecord;
 import dev.sluice.store.QueueEntry;
-import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoredMessage;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Prints how late scheduled messages reach their topic and the heap that pending timers take.
- * Not part of the default test run (the name matches no surefire include); run it with
- * {@code -Dtest=TimerPrecisionMeasurement}. Numbers are printed, never asserted.
+ * Prints how late scheduled messages reach their topic. Not part of the default test run (the
+ * name matches no surefire include); run it with {@code -Dtest=TimerPrecisionMeasurement}.
+ * Numbers are printed, never asserted. Heap, disk and restart with millions of pending timers:
+ * {@code bin/sluice-bench timer-scale}.
  */
 class TimerPrecisionMeasurement {
 
@@ -68,32 +65,5 @@ class TimerPrecisionMeasurement {
             }
         }
         return all;
-    }
-
-    @Test
-    void heapWithAMillionPendingTimers() {
-        try (LogStore store = LogStore.open(StoreConfig.defaults(dir)); LocalBroker broker = new LocalBroker(store, BrokerConfig.DEFAULT)) {
-            broker.createTopic(new TopicConfig(TOPIC, MessageKind.DELAY, 4));
-            long before = usedHeapAfterGc();
-            long due = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
-            int total = 1_000_000;
-            long start = System.nanoTime();
-            for (int i = 0; i < total; i += 1000) {
-                int from = i;
-                List<MessageRecord> batch = IntStream.range(from, from + 1000)
-                        .mapToObj(n -> TestMessages.delayed(TOPIC, "p" + n, due + n)).toList();
-                broker.send(batch).join();
-            }
-            long sendMillis = (System.nanoTime() - start) / 1_000_000;
-            long after = usedHeapAfterGc();
-            System.out.printf("%d pending timers (%s) stored in %d ms; heap after GC: %d MiB before, %d MiB after%n",
-                    total, broker.pendingTimers(TOPIC), sendMillis, before >> 20, after >> 20);
-        }
-    }
-
-    private static long usedHeapAfterGc() {
-        System.gc();
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
