@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * Not a RocketMQ scenario, so it runs outside the {@link Runner}.
  */
 @Command(name = "controller-writes", mixinStandardHelpOptions = true,
-        description = "Metadata writes/s of a Sluice controller cluster (consumer-group creations, one per Raft entry), "
+        description = "Metadata writes/s of a Sluice controller cluster (consumer-group creations; concurrent ones share Raft entries), "
                 + "once per --threads value.")
 public final class ControllerWritesScenario implements Callable<Integer> {
 
