@@ -26,6 +26,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start} once, {@link #close} once or more (idempotent). Both are
  * synchronized, so a SIGTERM arriving during a long store recovery waits for it to finish and
  * then stops cleanly instead of closing a half-opened store. {@code /healthz} answers from the
- * first moment; {@code /readyz} only between the end of start and the beginning of close.
+ * first moment until the store fails for good (then a restart is the only repair);
+ * {@code /readyz} only between the end of start and the beginning of close, and never after such a failure.
  */
 public final class StandaloneServer implements AutoCloseable {
 
@@ -52,7 +54,8 @@ public final class StandaloneServer implements AutoCloseable {
     private volatile boolean ready;
     private boolean closed;
     private HttpEndpoints http;
-    private LogStore store;
+    /** Volatile: the probes read it on the HTTP thread. */
+    private volatile LogStore store;
     private LocalBroker broker;
     private GrpcServer grpc;
     /** Null without a controller. */
@@ -77,7 +80,7 @@ public final class StandaloneServer implements AutoCloseable {
         }
         ServerConfig server = config.server();
         try {
-            http = HttpEndpoints.start(server.host(), server.httpPort(), () -> ready, this::scrape);
+            http = HttpEndpoints.start(server.host(), server.httpPort(), new Probes(), this::scrape);
         } catch (IOException e) {
             throw new StartupException("cannot serve HTTP on " + server.host() + ":" + server.httpPort() + ": " + e.getMessage(), e);
         }
@@ -123,6 +126,7 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             controller = ControllerServer.startInBackground(ControllerConfig.embedded(CONTROLLER_NODE_ID, dir,
                     server.host(), server.controllerPort().getAsInt()));
+            controller.bindMetrics(metrics.registry());
         } catch (IOException e) {
             throw new StartupException("cannot start the embedded controller (data " + dir + "): " + e.getMessage(), e);
         }
@@ -132,6 +136,20 @@ public final class StandaloneServer implements AutoCloseable {
     private static String advertisedHost(String host) {
         String reachable = host.equals("0.0.0.0") || host.equals("::") ? nodeId() : host;
         return reachable.contains(":") ? "[" + reachable + "]" : reachable;
+    }
+
+    private final class Probes implements HttpEndpoints.Health {
+
+        @Override
+        public Optional<String> failure() {
+            LogStore current = store;
+            return current == null ? Optional.empty() : current.failure().map(StoreException::getMessage);
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
     }
 
     private String scrape() {

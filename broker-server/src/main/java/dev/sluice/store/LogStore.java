@@ -347,6 +347,11 @@ public final class LogStore implements MessageStore {
                 commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos());
     }
 
+    @Override
+    public Optional<StoreException> failure() {
+        return Optional.ofNullable(worker.failure());
+    }
+
     /** Stops accepting, finishes queued appends, flushes, writes the checkpoint and closes. Idempotent. */
     @Override
     public void close() {

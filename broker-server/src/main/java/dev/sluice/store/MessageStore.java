@@ -50,6 +50,12 @@ public interface MessageStore extends AutoCloseable {
 
     StoreStats stats();
 
+    /**
+     * The I/O error after which the store accepts no more writes (see {@link AppendWorker});
+     * empty while it works. Only a restart, and the recovery it runs, clears it.
+     */
+    Optional<StoreException> failure();
+
     @Override
     void close();
 }

@@ -126,6 +126,9 @@ class StandaloneServerTest {
                 assertThat(image.getBrokerGroupsList()).singleElement()
                         .satisfies(group -> assertThat(group.getLeader()).isEqualTo(ControllerMirror.BROKER_ID));
             });
+            // the embedded controller's own gauges are on the standalone's /metrics
+            assertThat(get("/metrics").body()).containsPattern("sluice_controller_raft_leader\\{[^}]*} 1.0")
+                    .containsPattern("rocketmq_active_broker_num\\{[^}]*} 1.0");
 
             assertThat(admin("topic", "create", "orders", "--type", "FIFO", "--queues", "3").exitCode).isZero();
             assertThat(admin("group", "create", "billing", "--max-delivery-attempts", "5").exitCode).isZero();

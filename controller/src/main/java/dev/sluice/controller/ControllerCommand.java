@@ -2,17 +2,27 @@ package dev.sluice.controller;
 
 import dev.sluice.controller.server.ControllerConfig;
 import dev.sluice.controller.server.ControllerServer;
+import dev.sluice.http.HttpEndpoints;
+import dev.sluice.metrics.SluiceMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code sluice controller}: runs one node of the controller's Raft group until the process is stopped. */
 @Command(name = "controller", mixinStandardHelpOptions = true,
         description = "Run a controller node (cluster metadata on Raft).")
 public final class ControllerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
+    /** The {@code cluster} label of this role's meters; a controller serves one Sluice cluster. */
+    private static final String CLUSTER = "sluice";
 
     @Option(names = "--id", required = true, description = "This node's id; must appear in --peers.")
     String id;
@@ -27,6 +37,11 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--grpc-port", defaultValue = "-1",
             description = "Port of the controller API; default: this node's Raft port + 1.")
     int grpcPort;
+
+    @Option(names = "--http-port", defaultValue = "-1",
+            description = "Serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free port); "
+                    + "default: not served.")
+    int httpPort;
 
     @Option(names = "--heartbeat-timeout-ms", defaultValue = "10000",
             description = "A broker silent this long is marked down (default ${DEFAULT-VALUE}).")
@@ -49,14 +64,38 @@ public final class ControllerCommand implements Callable<Integer> {
         ControllerConfig config = new ControllerConfig(id, peerList, dataDir, self.host(), apiPort,
                 Duration.ofMillis(heartbeatTimeoutMs), uncleanElection, snapshotThreshold, false);
         ControllerServer server = ControllerServer.start(config);
+        SluiceMetrics metrics = new SluiceMetrics(CLUSTER, "controller", id);
+        server.bindMetrics(metrics.registry());
+        HttpEndpoints http = httpPort < 0 ? null : startHttp(self.host(), server, metrics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
             } catch (Exception e) {
                 System.err.println("controller shutdown failed: " + e);
             }
+            // last, so the probes answer until the end
+            if (http != null) {
+                http.close();
+            }
+            metrics.close();
         }, "controller-shutdown"));
         server.awaitTermination();
         return 0;
+    }
+
+    private HttpEndpoints startHttp(String host, ControllerServer server, SluiceMetrics metrics) throws IOException {
+        HttpEndpoints http = HttpEndpoints.start(host, httpPort, new HttpEndpoints.Health() {
+            @Override
+            public Optional<String> failure() {
+                return server.failure();
+            }
+
+            @Override
+            public boolean ready() {
+                return server.ready();
+            }
+        }, metrics::scrape);
+        LOG.info("controller {} serves /metrics, /healthz and /readyz on {}:{}", id, host, http.port());
+        return http;
     }
 }

@@ -113,6 +113,27 @@ final class SluiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Lowers the open-files limit of the running server's JVM to what it holds now plus
+     * {@code headroom} ({@code prlimit}, util-linux): the next files it opens fail with "Too many
+     * open files", as on a node whose limit is too low for its queues.
+     */
+    void limitOpenFiles(int headroom) throws IOException, InterruptedException {
+        ProcessHandle java = processTree().get(0);
+        long open;
+        try (var descriptors = Files.list(Path.of("/proc", Long.toString(java.pid()), "fd"))) {
+            open = descriptors.count();
+        }
+        long limit = open + headroom;
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(java.pid()),
+                "--nofile=" + limit + ":" + limit).redirectErrorStream(true).start();
+        String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!prlimit.waitFor(10, TimeUnit.SECONDS) || prlimit.exitValue() != 0) {
+            throw new IllegalStateException("prlimit failed: " + output);
+        }
+        appendToLog("=== harness: open files limited to " + limit + " (" + open + " open) ===");
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

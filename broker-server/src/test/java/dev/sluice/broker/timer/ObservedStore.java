@@ -7,6 +7,7 @@ import dev.sluice.store.MessageStore;
 import dev.sluice.store.PutResult;
 import dev.sluice.store.QueueEntry;
 import dev.sluice.store.RetentionGuard;
+import dev.sluice.store.StoreException;
 import dev.sluice.store.StoreStats;
 import dev.sluice.store.StoredMessage;
 import java.util.List;
@@ -111,6 +112,11 @@ final class ObservedStore implements MessageStore {
     @Override
     public StoreStats stats() {
         return store.stats();
+    }
+
+    @Override
+    public Optional<StoreException> failure() {
+        return store.failure();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.controller.server;
 
+import dev.sluice.controller.image.BrokerImage;
 import dev.sluice.controller.image.ClusterImage;
 import dev.sluice.controller.statemachine.MetadataStateMachine;
 import dev.sluice.proto.controller.v1.ChangeResponse;
@@ -15,6 +16,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -36,6 +39,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One controller node: the Raft server with the metadata state machine, a Raft client that
@@ -68,8 +73,8 @@ public final class ControllerServer implements AutoCloseable {
     private static final TimeDuration READ_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
     /** The Raft half of a node and what serves the API from it. */
-    private record RaftNode(RaftServer server, RaftClient client, MetadataStateMachine stateMachine,
-                            ControllerGrpcService service, ServerServiceDefinition api, ExecutorService blockingWork,
+    private record RaftNode(RaftServer server, RaftServer.Division division, RaftClient client,
+                            MetadataStateMachine stateMachine, ControllerGrpcService service, ServerServiceDefinition api, ExecutorService blockingWork,
                             ScheduledExecutorService ticker) {
 
         void close() throws IOException {
@@ -177,7 +182,7 @@ public final class ControllerServer implements AutoCloseable {
         long period = Math.max(100, config.heartbeatTimeout().toMillis() / 5);
         ticker.scheduleWithFixedDelay(new LivenessTicker(division, raftClient, stateMachine.journal(),
                 config.heartbeatTimeout(), System::currentTimeMillis), period, period, TimeUnit.MILLISECONDS);
-        return new RaftNode(raftServer, raftClient, stateMachine, service,
+        return new RaftNode(raftServer, division, raftClient, stateMachine, service,
                 ServerInterceptors.intercept(service, new RequestIdInterceptor()), blockingWork, ticker);
     }
 
@@ -263,6 +268,47 @@ public final class ControllerServer implements AutoCloseable {
     /** Completes once Raft runs, or fails with the reason it did not start. */
     public CompletableFuture<Void> started() {
         return raft.thenApply(node -> null);
+    }
+
+    /** Why this node cannot serve until it is restarted (Raft did not start); empty otherwise. */
+    public Optional<String> failure() {
+        if (!raft.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        return Optional.of("controller did not start: " + raft.handle((node, error) -> error).join());
+    }
+
+    /** Raft runs and this node knows the current leader, so API calls get answers. */
+    public boolean ready() {
+        return !closing && running().map(node -> node.division().getInfo().getLeaderId() != null).orElse(false);
+    }
+
+    private Optional<RaftNode> running() {
+        return raft.isDone() && !raft.isCompletedExceptionally() ? Optional.of(raft.join()) : Optional.empty();
+    }
+
+    /**
+     * Registers this node's gauges: whether it leads, the Raft term, the last applied log index,
+     * the metadata version it holds and how many brokers are alive in it. Before Raft runs they
+     * read NaN.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        gauge(registry, "sluice_controller_raft_leader", "1 while this node is the Raft leader, else 0",
+                node -> node.division().getInfo().isLeader() ? 1 : 0);
+        gauge(registry, "sluice_controller_raft_term", "Raft term this node is in",
+                node -> node.division().getInfo().getCurrentTerm());
+        gauge(registry, "sluice_controller_raft_applied_index", "Last Raft log index applied to the metadata",
+                node -> node.division().getInfo().getLastAppliedIndex());
+        gauge(registry, "sluice_controller_metadata_version", "Version of the metadata image this node holds",
+                node -> node.stateMachine().journal().image().version());
+        gauge(registry, "rocketmq_active_broker_num", "Brokers alive (heartbeating) in this node's metadata",
+                node -> node.stateMachine().journal().image().brokers().values().stream()
+                        .filter(BrokerImage::alive).count());
+    }
+
+    private void gauge(MeterRegistry registry, String name, String help, ToDoubleFunction<RaftNode> value) {
+        Gauge.builder(name, this, server -> server.running().map(value::applyAsDouble).orElse(Double.NaN))
+                .description(help).register(registry);
     }
 
     /** This node's applied image; after a {@link #write} of a group of one it holds that write. */

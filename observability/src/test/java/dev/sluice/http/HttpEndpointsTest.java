@@ -8,7 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +18,23 @@ import org.junit.jupiter.api.Test;
 class HttpEndpointsTest {
 
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicReference<String> failure = new AtomicReference<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private HttpEndpoints endpoints;
 
     @BeforeEach
     void start() throws IOException {
-        endpoints = HttpEndpoints.start("127.0.0.1", 0, ready::get, () -> "sluice_up 1\n");
+        endpoints = HttpEndpoints.start("127.0.0.1", 0, new HttpEndpoints.Health() {
+            @Override
+            public Optional<String> failure() {
+                return Optional.ofNullable(failure.get());
+            }
+
+            @Override
+            public boolean ready() {
+                return ready.get();
+            }
+        }, () -> "sluice_up 1\n");
     }
 
     @AfterEach
@@ -46,6 +59,20 @@ class HttpEndpointsTest {
 
         ready.set(false);
         assertThat(get("/readyz").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldFailBothProbesWithTheReasonOnceTheProcessFailedForGood() throws Exception {
+        ready.set(true);
+        failure.set("writing to the commit log failed: No space left on device");
+
+        HttpResponse<String> health = get("/healthz");
+        HttpResponse<String> readiness = get("/readyz");
+
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).isEqualTo("failed: writing to the commit log failed: No space left on device");
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(readiness.body()).startsWith("failed: ");
     }
 
     @Test

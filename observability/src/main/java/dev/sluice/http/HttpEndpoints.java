@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The HTTP side of a Sluice process: {@code /metrics} for Prometheus, and for Kubernetes probes
- * {@code /healthz}, which answers 200 while
- * the process runs; {@code /readyz} answers 200 once the process can serve clients (store
- * recovered, gRPC listening) and 503 before that and while stopping.
+ * {@code /healthz}, which answers 200 while the process runs and 503 once it failed in a way only
+ * a restart repairs (the liveness probe then restarts it instead of leaving a broker up that
+ * refuses every write); {@code /readyz} answers 200 once the process can serve clients (store
+ * recovered, gRPC listening) and 503 before that, while stopping and after such a failure.
  *
  * <p>Handlers are trivial and run on the server's single dispatcher thread.
  */
@@ -28,21 +29,35 @@ public final class HttpEndpoints implements AutoCloseable {
         this.server = server;
     }
 
+    /** What the probes ask the process, on every request. */
+    public interface Health {
+
+        /** Why the process can no longer do its job until it restarts; empty while it can. */
+        Optional<String> failure();
+
+        /** Whether it serves clients now. */
+        boolean ready();
+    }
+
     /**
      * Binds and starts serving.
      *
-     * @param port  0 picks a free port; {@link #port()} tells which
-     * @param ready   asked on every {@code /readyz}
+     * @param port    0 picks a free port; {@link #port()} tells which
      * @param metrics the Prometheus text served at {@code /metrics}, made on every scrape
      */
-    public static HttpEndpoints start(String host, int port, BooleanSupplier ready, Supplier<String> metrics)
+    public static HttpEndpoints start(String host, int port, Health health, Supplier<String> metrics)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
-        server.createContext("/healthz", exchange -> respond(exchange, 200, PLAIN_TEXT, "ok"));
+        server.createContext("/healthz", exchange -> {
+            Optional<String> failure = health.failure();
+            respond(exchange, failure.isPresent() ? 503 : 200, PLAIN_TEXT, failure.map(why -> "failed: " + why).orElse("ok"));
+        });
         server.createContext("/readyz", exchange -> {
-            boolean isReady = ready.getAsBoolean();
-            respond(exchange, isReady ? 200 : 503, PLAIN_TEXT, isReady ? "ready" : "not ready");
+            Optional<String> failure = health.failure();
+            boolean isReady = failure.isEmpty() && health.ready();
+            respond(exchange, isReady ? 200 : 503, PLAIN_TEXT,
+                    failure.map(why -> "failed: " + why).orElse(isReady ? "ready" : "not ready"));
         });
         server.start();
         return new HttpEndpoints(server);
