@@ -344,7 +344,7 @@ public final class LogStore implements MessageStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(commitLog.minOffset(), commitLog.writtenEnd(), disk.usedBytes(), disk.freeBytes(),
-                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos());
+                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos(), rocks.memoryBytes());
     }
 
     @Override

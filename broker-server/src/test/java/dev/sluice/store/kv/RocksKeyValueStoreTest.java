@@ -98,4 +98,26 @@ class RocksKeyValueStoreTest {
             assertThat(keys(kv, Space.TIMERS, "")).isEmpty();
         }
     }
+
+    @Test
+    void shouldKeepIndexAndFilterBlocksInTheBoundedCacheNotBesideIt() {
+        int ids = 300_000;
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            for (int from = 0; from < ids; from += 10_000) {
+                int first = from;
+                rocks.write(batch -> {
+                    for (int i = first; i < first + 10_000; i++) {
+                        batch.put(rocks.handle(Family.MESSAGE_ID), b(String.format("topic/%024x", i)), b("offset"));
+                    }
+                }, false);
+            }
+            rocks.flush(Family.MESSAGE_ID);
+
+            // beside the cache these would be ~1.7 bytes per id (~500 KB here), growing with the data
+            assertThat(rocks.tableReaderBytesOutsideCache()).isLessThan(64 * 1024);
+            assertThat(rocks.get(Family.MESSAGE_ID, b(String.format("topic/%024x", 123_456)))).isEqualTo(b("offset"));
+            assertThat(rocks.get(Family.MESSAGE_ID, b(String.format("topic/%024x", ids + 1)))).isNull();
+            assertThat(rocks.memoryBytes()).isPositive();
+        }
+    }
 }
