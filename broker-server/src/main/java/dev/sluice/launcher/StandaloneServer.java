@@ -80,7 +80,8 @@ public final class StandaloneServer implements AutoCloseable {
         }
         ServerConfig server = config.server();
         try {
-            http = HttpEndpoints.start(server.host(), server.httpPort(), new Probes(), this::scrape);
+            http = HttpEndpoints.start(server.host(), server.httpPort(), new HttpEndpoints.Health(this::storeFailure, () -> ready),
+                    this::scrape);
         } catch (IOException e) {
             throw new StartupException("cannot serve HTTP on " + server.host() + ":" + server.httpPort() + ": " + e.getMessage(), e);
         }
@@ -138,18 +139,10 @@ public final class StandaloneServer implements AutoCloseable {
         return reachable.contains(":") ? "[" + reachable + "]" : reachable;
     }
 
-    private final class Probes implements HttpEndpoints.Health {
-
-        @Override
-        public Optional<String> failure() {
-            LogStore current = store;
-            return current == null ? Optional.empty() : current.failure().map(StoreException::getMessage);
-        }
-
-        @Override
-        public boolean ready() {
-            return ready;
-        }
+    /** The store's I/O failure, after which only a restart helps; asked by the probes. */
+    private Optional<String> storeFailure() {
+        LogStore current = store;
+        return current == null ? Optional.empty() : current.failure().map(StoreException::getMessage);
     }
 
     private String scrape() {

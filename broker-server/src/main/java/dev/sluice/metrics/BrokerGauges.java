@@ -72,7 +72,7 @@ public final class BrokerGauges {
         storeGauge("sluice.store.disk.free.bytes", s -> s.stats().diskBytesFree());
         storeGauge("sluice.commitlog.bytes", s -> s.stats().commitLogMaxOffset() - s.stats().commitLogMinOffset());
         storeGauge("sluice.commitlog.segments", s -> s.stats().segmentCount());
-        storeGauge("sluice.store.index.memory.bytes", s -> s.stats().indexMemoryBytes());
+        storeGauge("sluice.store.index.memory.bytes", MessageStore::indexMemoryBytes);
         FunctionTimer.builder("sluice.commitlog.flush", store, s -> s.stats().flushes(), s -> s.stats().flushNanos(),
                         TimeUnit.NANOSECONDS)
                 .description("fsyncs of the commit log and the time they took").register(registry);

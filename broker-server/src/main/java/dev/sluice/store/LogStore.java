@@ -344,7 +344,12 @@ public final class LogStore implements MessageStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(commitLog.minOffset(), commitLog.writtenEnd(), disk.usedBytes(), disk.freeBytes(),
-                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos(), rocks.memoryBytes());
+                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos());
+    }
+
+    @Override
+    public long indexMemoryBytes() {
+        return rocks.memoryBytes();
     }
 
     @Override

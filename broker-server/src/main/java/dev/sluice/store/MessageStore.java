@@ -51,6 +51,12 @@ public interface MessageStore extends AutoCloseable {
     StoreStats stats();
 
     /**
+     * Native memory of the RocksDB indexes and state: memtables, the block cache, and table-file
+     * index and filter blocks held outside it. Asks RocksDB each time: for metrics, not hot paths.
+     */
+    long indexMemoryBytes();
+
+    /**
      * The I/O error after which the store accepts no more writes (see {@link AppendWorker});
      * empty while it works. Only a restart, and the recovery it runs, clears it.
      */

@@ -3,12 +3,9 @@ package dev.sluice.store;
 /**
  * Sizes and counters for admin and metrics.
  *
- * @param flushes          fsyncs of the commit log so far
- * @param flushNanos       time spent in them
- * @param indexMemoryBytes native memory of the RocksDB indexes and state: memtables, block cache,
- *                         and table-file index and filter blocks held outside the cache
+ * @param flushes     fsyncs of the commit log so far
+ * @param flushNanos  time spent in them
  */
 public record StoreStats(long commitLogMinOffset, long commitLogMaxOffset, long diskBytesUsed,
-                         long diskBytesFree, int segmentCount, long flushes, long flushNanos,
-                         long indexMemoryBytes) {
+                         long diskBytesFree, int segmentCount, long flushes, long flushNanos) {
 }

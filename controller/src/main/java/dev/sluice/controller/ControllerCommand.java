@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code sluice controller}: runs one node of the controller's Raft group until the process is stopped. */
@@ -84,17 +83,8 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     private HttpEndpoints startHttp(String host, ControllerServer server, SluiceMetrics metrics) throws IOException {
-        HttpEndpoints http = HttpEndpoints.start(host, httpPort, new HttpEndpoints.Health() {
-            @Override
-            public Optional<String> failure() {
-                return server.failure();
-            }
-
-            @Override
-            public boolean ready() {
-                return server.ready();
-            }
-        }, metrics::scrape);
+        HttpEndpoints http = HttpEndpoints.start(host, httpPort,
+                new HttpEndpoints.Health(server::failure, server::ready), metrics::scrape);
         LOG.info("controller {} serves /metrics, /healthz and /readyz on {}:{}", id, host, http.port());
         return http;
     }

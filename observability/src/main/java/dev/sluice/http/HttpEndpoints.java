@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -29,14 +30,13 @@ public final class HttpEndpoints implements AutoCloseable {
         this.server = server;
     }
 
-    /** What the probes ask the process, on every request. */
-    public interface Health {
-
-        /** Why the process can no longer do its job until it restarts; empty while it can. */
-        Optional<String> failure();
-
-        /** Whether it serves clients now. */
-        boolean ready();
+    /**
+     * What the probes ask the process, on every request.
+     *
+     * @param failure why the process can no longer do its job until it restarts; empty while it can
+     * @param ready   whether it serves clients now
+     */
+    public record Health(Supplier<Optional<String>> failure, BooleanSupplier ready) {
     }
 
     /**
@@ -50,12 +50,12 @@ public final class HttpEndpoints implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
         server.createContext("/healthz", exchange -> {
-            Optional<String> failure = health.failure();
+            Optional<String> failure = health.failure().get();
             respond(exchange, failure.isPresent() ? 503 : 200, PLAIN_TEXT, failure.map(why -> "failed: " + why).orElse("ok"));
         });
         server.createContext("/readyz", exchange -> {
-            Optional<String> failure = health.failure();
-            boolean isReady = failure.isEmpty() && health.ready();
+            Optional<String> failure = health.failure().get();
+            boolean isReady = failure.isEmpty() && health.ready().getAsBoolean();
             respond(exchange, isReady ? 200 : 503, PLAIN_TEXT,
                     failure.map(why -> "failed: " + why).orElse(isReady ? "ready" : "not ready"));
         });

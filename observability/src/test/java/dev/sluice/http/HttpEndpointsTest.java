@@ -24,17 +24,8 @@ class HttpEndpointsTest {
 
     @BeforeEach
     void start() throws IOException {
-        endpoints = HttpEndpoints.start("127.0.0.1", 0, new HttpEndpoints.Health() {
-            @Override
-            public Optional<String> failure() {
-                return Optional.ofNullable(failure.get());
-            }
-
-            @Override
-            public boolean ready() {
-                return ready.get();
-            }
-        }, () -> "sluice_up 1\n");
+        endpoints = HttpEndpoints.start("127.0.0.1", 0, new HttpEndpoints.Health(
+                () -> Optional.ofNullable(failure.get()), ready::get), () -> "sluice_up 1\n");
     }
 
     @AfterEach

@@ -115,6 +115,11 @@ final class ObservedStore implements MessageStore {
     }
 
     @Override
+    public long indexMemoryBytes() {
+        return store.indexMemoryBytes();
+    }
+
+    @Override
     public Optional<StoreException> failure() {
         return store.failure();
     }
