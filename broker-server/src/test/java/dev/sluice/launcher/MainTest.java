@@ -50,6 +50,24 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseBadControllerArgumentsWithExit2BeforeStartingAnything() {
+        Path data = dir.resolve("controller");
+
+        assertThat(run("controller", "--id", "c1", "--peers", "c1@127.0.0.1:9870", "--data-dir", data.toString(),
+                "--http-port", "99999")).isEqualTo(2);
+        assertThat(err.toString()).contains("--http-port must be a TCP port from 0 to 65535, not 99999");
+
+        assertThat(run("controller", "--id", "c4", "--peers", "c1@127.0.0.1:9870", "--data-dir", data.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--id c4 is not in --peers");
+
+        assertThat(run("controller", "--id", "c1", "--peers", "c1@127.0.0.1:port", "--data-dir", data.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--peers: ");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void shouldFailStartupWithExit2ForAnInvalidFlagValue() {
         assertThat(run("standalone", "--grpc-port", "http", "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("invalid value 'http' for grpc.port");

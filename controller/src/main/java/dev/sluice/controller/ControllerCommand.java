@@ -7,11 +7,15 @@ import dev.sluice.metrics.SluiceMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sluice controller}: runs one node of the controller's Raft group until the process is stopped. */
@@ -54,18 +58,36 @@ public final class ControllerCommand implements Callable<Integer> {
             description = "Applied log entries that trigger a snapshot (default ${DEFAULT-VALUE}).")
     long snapshotThreshold;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        var peerList = ControllerConfig.parsePeers(peers);
+        checkPort("--grpc-port", grpcPort);
+        checkPort("--http-port", httpPort);
+        List<ControllerConfig.Peer> peerList;
+        try {
+            peerList = ControllerConfig.parsePeers(peers);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--peers: " + e.getMessage());
+        }
         var self = peerList.stream().filter(peer -> peer.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("--id " + id + " is not in --peers"));
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--id " + id + " is not in --peers"));
         int apiPort = grpcPort >= 0 ? grpcPort : self.raftPort() + 1;
         ControllerConfig config = new ControllerConfig(id, peerList, dataDir, self.host(), apiPort,
                 Duration.ofMillis(heartbeatTimeoutMs), uncleanElection, snapshotThreshold, false);
         ControllerServer server = ControllerServer.start(config);
         SluiceMetrics metrics = new SluiceMetrics(CLUSTER, "controller", id);
         server.bindMetrics(metrics.registry());
-        HttpEndpoints http = httpPort < 0 ? null : startHttp(self.host(), server, metrics);
+        HttpEndpoints http;
+        try {
+            http = httpPort < 0 ? null : startHttp(self.host(), server, metrics);
+        } catch (IOException e) {
+            server.close();
+            spec.commandLine().getErr().println("sluice: cannot serve HTTP on " + self.host() + ":" + httpPort + ": "
+                    + e.getMessage());
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -80,6 +102,13 @@ public final class ControllerCommand implements Callable<Integer> {
         }, "controller-shutdown"));
         server.awaitTermination();
         return 0;
+    }
+
+    /** -1 (the default) leaves the port unset. */
+    private void checkPort(String option, int port) {
+        if (port < -1 || port > 65_535) {
+            throw new ParameterException(spec.commandLine(), option + " must be a TCP port from 0 to 65535, not " + port);
+        }
     }
 
     private HttpEndpoints startHttp(String host, ControllerServer server, SluiceMetrics metrics) throws IOException {
