@@ -31,6 +31,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> STORE_ASYNC_FLUSH_INTERVAL = new ConfigKey<>(
             "store.async-flush-interval", ConfigType.duration(Duration.ofMillis(1), Duration.ofMinutes(1)),
             "500ms", "How often the ASYNC flush policy flushes the commit log to disk.");
+    public static final ConfigKey<Duration> STORE_CHECKPOINT_INTERVAL = new ConfigKey<>(
+            "store.checkpoint-interval", ConfigType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
+            "10s", "How often consume queues are written out and fsynced and the recovery checkpoint moves; "
+            + "recovery after a crash replays the commit log written since the last one.");
     public static final ConfigKey<Long> STORE_SEGMENT_SIZE = new ConfigKey<>("store.segment-size",
             ConfigType.bytes(64L << 10, 1L << 30), "1GiB", "Size of each pre-allocated commit-log segment file.");
     public static final ConfigKey<Integer> STORE_QUEUE_SEGMENT_ENTRIES = new ConfigKey<>(
@@ -96,7 +100,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT, CONTROLLER_ENABLED, CONTROLLER_PORT,
-            STORE_FLUSH_POLICY, STORE_ASYNC_FLUSH_INTERVAL, STORE_SEGMENT_SIZE, STORE_QUEUE_SEGMENT_ENTRIES,
+            STORE_FLUSH_POLICY, STORE_ASYNC_FLUSH_INTERVAL, STORE_CHECKPOINT_INTERVAL, STORE_SEGMENT_SIZE, STORE_QUEUE_SEGMENT_ENTRIES,
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,
             BROKER_AUTO_RENEW_INVISIBLE, BROKER_MAX_AUTO_RENEW, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE,

@@ -52,6 +52,7 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(STORE_SEGMENT_SIZE),
                 v.get(STORE_FLUSH_POLICY),
                 v.get(STORE_ASYNC_FLUSH_INTERVAL),
+                v.get(STORE_CHECKPOINT_INTERVAL),
                 v.get(STORE_RETENTION),
                 v.get(STORE_DISK_SOFT_WATERMARK),
                 v.get(STORE_DISK_HARD_WATERMARK),

@@ -133,6 +133,9 @@ public final class LogStore implements MessageStore {
         long flushMillis = config.asyncFlushInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> logFailure("flush", flusher::flush), flushMillis, flushMillis,
                 TimeUnit.MILLISECONDS);
+        long checkpointMillis = config.checkpointInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> logFailure("checkpoint", flusher::checkpoint), checkpointMillis,
+                checkpointMillis, TimeUnit.MILLISECONDS);
         long retentionMillis = RETENTION_CHECK_INTERVAL.toMillis();
         scheduler.scheduleWithFixedDelay(this::scheduleRetention, retentionMillis, retentionMillis,
                 TimeUnit.MILLISECONDS);
@@ -311,9 +314,9 @@ public final class LogStore implements MessageStore {
         join(worker.runOnWriter(retention::runOnce), "retention");
     }
 
-    /** Forces everything and writes a checkpoint now. */
+    /** Writes the consume queues out, forces everything and writes a checkpoint now. */
     void checkpointNow() {
-        flusher.flush();
+        flusher.checkpoint();
     }
 
     /** Segments deleted although a consumer still needed them, because the disk was past the hard watermark. */
@@ -365,7 +368,8 @@ public final class LogStore implements MessageStore {
 
     /**
      * Test hook that looks like kill -9 to the next open: queued work finishes into the page
-     * cache, but nothing is forced and no checkpoint is written.
+     * cache, but nothing is forced, queue entries still held in memory are lost and no checkpoint
+     * is written.
      */
     void closeWithoutCheckpoint() {
         shutDown(false);
@@ -386,7 +390,7 @@ public final class LogStore implements MessageStore {
             clean = false;
         }
         if (clean) {
-            flusher.flush();
+            flusher.finalCheckpoint();
         }
         dispatcher.close();
         closeQuietly(queues, commitLog, rocks);

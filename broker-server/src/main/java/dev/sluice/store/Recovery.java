@@ -77,6 +77,7 @@ final class Recovery {
             }
         });
         dispatcher.commit(end);
+        // each queue writes the entries it holds in memory first
         for (ConsumeQueue queue : queues.all()) {
             queue.truncateFrom(end);
         }

@@ -8,7 +8,9 @@ import java.time.Duration;
  *
  * @param segmentBytes          size of each pre-allocated commit-log segment (default 1 GiB)
  * @param flushPolicy           ASYNC (default) or SYNC
- * @param asyncFlushInterval    how often the ASYNC policy flushes to disk
+ * @param asyncFlushInterval    how often the ASYNC policy flushes the commit log to disk
+ * @param checkpointInterval    how often consume queues are written out and forced and the recovery
+ *                              checkpoint moves (recovery replays the commit log written since)
  * @param retention             segments older than this are deleted (default 72 h)
  * @param diskSoftWatermark     fraction of the disk in use past which old segments are deleted early
  *                              (still never data a consumer needs)
@@ -20,6 +22,7 @@ public record StoreConfig(
         long segmentBytes,
         FlushPolicy flushPolicy,
         Duration asyncFlushInterval,
+        Duration checkpointInterval,
         Duration retention,
         double diskSoftWatermark,
         double diskHardWatermark,
@@ -29,6 +32,6 @@ public record StoreConfig(
 
     public static StoreConfig defaults(Path dataDir) {
         return new StoreConfig(dataDir, DEFAULT_SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofMillis(500),
-                Duration.ofHours(72), 0.85, 0.95, 300_000);
+                Duration.ofSeconds(10), Duration.ofHours(72), 0.85, 0.95, 300_000);
     }
 }

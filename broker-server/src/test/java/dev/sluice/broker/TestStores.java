@@ -12,7 +12,8 @@ public final class TestStores {
 
     public static LogStore open(Path dir) {
         StoreConfig d = StoreConfig.defaults(dir);
-        return LogStore.open(new StoreConfig(dir, 1 << 20, d.flushPolicy(), d.asyncFlushInterval(), d.retention(),
+        return LogStore.open(new StoreConfig(dir, 1 << 20, d.flushPolicy(), d.asyncFlushInterval(),
+                d.checkpointInterval(), d.retention(),
                 d.diskSoftWatermark(), d.diskHardWatermark(), 1000));
     }
 }

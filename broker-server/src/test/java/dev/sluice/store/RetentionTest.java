@@ -47,7 +47,7 @@ class RetentionTest {
 
     private LogStore open() {
         StoreConfig config = new StoreConfig(dir, SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofHours(1),
-                Duration.ofHours(1), 0.80, 0.95, 8);
+                Duration.ofHours(1), Duration.ofHours(1), 0.80, 0.95, 8);
         return LogStore.open(config, disk);
     }
 
@@ -107,6 +107,7 @@ class RetentionTest {
         long next;
         try (LogStore store = open()) {
             fill(store, 6);
+            store.checkpointNow(); // writes the queue files
             for (Path file : segmentFiles()) {
                 age(file);
             }

@@ -19,15 +19,23 @@ import java.util.stream.Stream;
  * The consume queue of one (topic, queueId): fixed-size entries pointing into the commit log,
  * in files of a fixed number of entries under {@code <dataDir>/consumequeue/<topic>/<queueId>/}.
  *
+ * <p>The newest entries live in a {@link QueueTail} in memory and go to the file once a page's
+ * worth has gathered, or when the store checkpoints ({@link #writeTail}); readers see them either
+ * way. Entries that were never written are rebuilt by recovery from the commit log, which it
+ * replays from the last checkpoint.
+ *
  * <p>Threading: the store's writer thread owns every mutation ({@link #assignOffset},
- * {@link #add}, {@link #publish}, truncation, retention); it publishes the end through the
- * volatile {@link #nextOffset()}, after the entries are written, so readers on any thread need
- * no lock. The last file is never deleted: its name and length are what remember the next offset.
+ * {@link #add}, {@link #publish}, {@link #writeTail}, truncation, retention); it publishes the
+ * end through the volatile {@link #nextOffset()}, after the entries are in place, so readers on
+ * any thread need no lock. The last file is never deleted: its name and length are what remember
+ * the next offset.
  */
 public final class ConsumeQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
     private static final int ENTRY = QueueEntryFormat.ENTRY_BYTES;
+    /** A tail this long is written at once: one page of the file. */
+    private static final int WRITE_TAIL_ENTRIES = 4096 / ENTRY;
 
     private final String topic;
     private final int queueId;
@@ -39,8 +47,11 @@ public final class ConsumeQueue {
     private volatile boolean deleted;
     /** Writer thread only: the next offset to hand out, ahead of {@link #nextOffset} during a batch. */
     private long assignedNext;
-    /** Writer thread only: entries added in this batch, written by {@link #publish}. */
-    private ByteBuffer pending = ByteBuffer.allocate(64 * ENTRY);
+    /**
+     * Entries from the end of the files on, published up to {@link #nextOffset} and, during a
+     * batch, added beyond it. Replaced (never changed) when it grows or is written out.
+     */
+    private volatile QueueTail tail = QueueTail.empty(0);
 
     private ConsumeQueue(String topic, int queueId, Path dir, int entriesPerSegment) {
         this.topic = topic;
@@ -78,6 +89,7 @@ public final class ConsumeQueue {
             queue.firstOffset = queue.segments.firstKey();
             queue.nextOffset = last.baseOffset() + lastCount;
             queue.assignedNext = queue.nextOffset;
+            queue.tail = QueueTail.empty(queue.nextOffset);
             queue.advanceFirstOffset(commitLogMinOffset);
         }
         return queue;
@@ -102,7 +114,7 @@ public final class ConsumeQueue {
 
     /** Writer thread: the offset the next {@link #add} must use (or exceed, leaving holes). */
     public long pendingNextOffset() {
-        return nextOffset + pending.position() / ENTRY;
+        return tail.end();
     }
 
     /** Writer thread: hands out the next queue offset. */
@@ -123,48 +135,52 @@ public final class ConsumeQueue {
             LOG.error("Consume queue {}/{}: no record for offsets {}..{}, leaving holes", topic, queueId, expected,
                     queueOffset - 1);
         }
-        ensurePending((int) (queueOffset - expected + 1) * ENTRY);
-        for (long hole = expected; hole < queueOffset; hole++) {
-            QueueEntryFormat.put(pending, 0, 0, 0, 0);
+        QueueTail current = tail;
+        QueueTail roomy = current.withRoomFor(Math.toIntExact(queueOffset - expected + 1));
+        if (roomy != current) {
+            tail = roomy;
         }
-        QueueEntryFormat.put(pending, commitLogOffset, size, tagHash, storeTimestamp);
+        for (long hole = expected; hole < queueOffset; hole++) {
+            roomy.append(0, 0, 0, 0);
+        }
+        roomy.append(commitLogOffset, size, tagHash, storeTimestamp);
         assignedNext = Math.max(assignedNext, queueOffset + 1);
     }
 
-    private void ensurePending(int bytes) {
-        if (pending.remaining() < bytes) {
-            ByteBuffer larger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + bytes));
-            pending.flip();
-            larger.put(pending);
-            pending = larger;
-        }
-    }
-
     /**
-     * Writer thread: writes the batch's entries and publishes them to readers.
+     * Writer thread: publishes the batch's entries to readers, writing the tail to the file once
+     * it holds a page.
      *
      * @return whether there was anything to publish
      */
     public boolean publish() throws IOException {
-        if (pending.position() == 0) {
+        QueueTail current = tail;
+        if (current.end() == nextOffset) {
             return false;
         }
-        pending.flip();
-        long offset = nextOffset;
-        try {
-            while (pending.hasRemaining()) {
-                ConsumeQueueSegment segment = segmentForWrite(offset);
-                int count = (int) Math.min(pending.remaining() / ENTRY, segment.endOffset() - offset);
-                ByteBuffer slice = pending.slice(pending.position(), count * ENTRY);
-                segment.write(slice, offset);
-                pending.position(pending.position() + count * ENTRY);
-                offset += count;
-            }
-        } finally {
-            pending.clear();
+        nextOffset = current.end();
+        if (current.count() >= WRITE_TAIL_ENTRIES) {
+            writeTail();
         }
-        nextOffset = offset;
         return true;
+    }
+
+    /** Writer thread, between batches (every entry published): writes the entries held in memory to the files. */
+    public void writeTail() throws IOException {
+        QueueTail current = tail;
+        if (current.count() == 0) {
+            return;
+        }
+        ByteBuffer bytes = current.bytes();
+        long offset = current.base();
+        while (bytes.hasRemaining()) {
+            ConsumeQueueSegment segment = segmentForWrite(offset);
+            int count = (int) Math.min(bytes.remaining() / ENTRY, segment.endOffset() - offset);
+            segment.write(bytes.slice(bytes.position(), count * ENTRY), offset);
+            bytes.position(bytes.position() + count * ENTRY);
+            offset += count;
+        }
+        tail = QueueTail.empty(offset);
     }
 
     private ConsumeQueueSegment segmentForWrite(long offset) throws IOException {
@@ -198,18 +214,24 @@ public final class ConsumeQueue {
         }
     }
 
-    /** @return null when a file was deleted during the read */
+    /**
+     * Reads below an end the caller took from {@link #nextOffset} before this reads the tail.
+     *
+     * @return null when a file was deleted during the read
+     */
     private List<QueueEntry> readRange(long start, long end) {
         List<QueueEntry> entries = new ArrayList<>((int) (end - start));
+        QueueTail inMemory = tail;
+        long filesEnd = Math.min(end, inMemory.base());
         long offset = start;
         try {
-            while (offset < end) {
+            while (offset < filesEnd) {
                 Map.Entry<Long, ConsumeQueueSegment> found = segments.floorEntry(offset);
                 if (found == null) {
                     return null;
                 }
                 ConsumeQueueSegment segment = found.getValue();
-                long upTo = Math.min(end, segment.endOffset());
+                long upTo = Math.min(filesEnd, segment.endOffset());
                 ByteBuffer bytes = ByteBuffer.allocate((int) (upTo - offset) * ENTRY);
                 if (!segment.read(bytes, offset)) {
                     return null;
@@ -225,6 +247,12 @@ public final class ConsumeQueue {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        for (; offset < end; offset++) {
+            QueueEntry entry = inMemory.get(offset);
+            if (entry != null) {
+                entries.add(entry);
+            }
         }
         return entries;
     }
@@ -243,6 +271,7 @@ public final class ConsumeQueue {
      * {@code commitLogOffset}, and trailing holes.
      */
     public void truncateFrom(long commitLogOffset) throws IOException {
+        writeTail();
         long newNext = nextOffset;
         long floor = segments.isEmpty() ? newNext : segments.firstKey();
         while (newNext > floor) {
@@ -275,6 +304,7 @@ public final class ConsumeQueue {
         }
         nextOffset = offset;
         assignedNext = offset;
+        tail = QueueTail.empty(offset);
         firstOffset = Math.min(firstOffset, offset);
     }
 
@@ -288,9 +318,7 @@ public final class ConsumeQueue {
         // entries point into the commit log in increasing order, so binary search applies
         while (low < high) {
             long mid = (low + high) >>> 1;
-            ByteBuffer raw = ByteBuffer.allocate(ENTRY);
-            segments.floorEntry(mid).getValue().read(raw, mid);
-            if (raw.getLong(0) < commitLogOffset) {
+            if (commitLogOffsetAt(mid) < commitLogOffset) {
                 low = mid + 1;
             } else {
                 high = mid;
@@ -305,6 +333,16 @@ public final class ConsumeQueue {
             segments.remove(segment.baseOffset());
             segment.delete();
         }
+    }
+
+    private long commitLogOffsetAt(long queueOffset) throws IOException {
+        QueueTail inMemory = tail;
+        if (queueOffset >= inMemory.base()) {
+            return inMemory.commitLogOffsetAt(queueOffset);
+        }
+        ByteBuffer raw = ByteBuffer.allocate(ENTRY);
+        segments.floorEntry(queueOffset).getValue().read(raw, queueOffset);
+        return raw.getLong(0);
     }
 
     /** Flusher thread: forces every file written since the last call. */
@@ -323,6 +361,7 @@ public final class ConsumeQueue {
     /** Writer thread: deletes every file of this queue; readers then see an empty queue. */
     void delete() throws IOException {
         deleted = true;
+        tail = QueueTail.empty(nextOffset);
         for (ConsumeQueueSegment segment : segments.values()) {
             segment.delete();
         }
