@@ -36,6 +36,7 @@ public final class ConsumeQueue {
     private static final int ENTRY = QueueEntryFormat.ENTRY_BYTES;
     /** A tail this long is written at once: one page of the file. */
     private static final int WRITE_TAIL_ENTRIES = 4096 / ENTRY;
+    private static final int TRUNCATE_SCAN_ENTRIES = 4096;
 
     private final String topic;
     private final int queueId;
@@ -272,25 +273,36 @@ public final class ConsumeQueue {
      */
     public void truncateFrom(long commitLogOffset) throws IOException {
         writeTail();
-        long newNext = nextOffset;
-        long floor = segments.isEmpty() ? newNext : segments.firstKey();
-        while (newNext > floor) {
-            ByteBuffer raw = ByteBuffer.allocate(ENTRY);
-            segments.floorEntry(newNext - 1).getValue().read(raw, newNext - 1);
-            raw.clear();
-            long entryOffset = raw.getLong();
-            int size = raw.getInt();
-            if (size != 0 && entryOffset < commitLogOffset) {
-                break;
-            }
-            newNext--;
-        }
+        long newNext = keptEnd(commitLogOffset);
         if (newNext == nextOffset) {
             return;
         }
         LOG.info("Consume queue {}/{}: dropping offsets {}..{} past the end of the commit log", topic, queueId,
                 newNext, nextOffset - 1);
         truncateTo(newNext);
+    }
+
+    /**
+     * Offset after the last entry that is no hole and points below {@code commitLogOffset}. A crash
+     * can leave a whole checkpoint interval of entries to drop, so it reads back a chunk at a time.
+     */
+    private long keptEnd(long commitLogOffset) throws IOException {
+        long end = nextOffset;
+        long floor = segments.isEmpty() ? end : segments.firstKey();
+        while (end > floor) {
+            Map.Entry<Long, ConsumeQueueSegment> segment = segments.floorEntry(end - 1);
+            long chunkStart = Math.max(segment.getKey(), end - TRUNCATE_SCAN_ENTRIES);
+            ByteBuffer raw = ByteBuffer.allocate((int) (end - chunkStart) * ENTRY);
+            segment.getValue().read(raw, chunkStart);
+            for (long offset = end - 1; offset >= chunkStart; offset--) {
+                int at = (int) (offset - chunkStart) * ENTRY;
+                if (!QueueEntryFormat.isHole(raw, at) && QueueEntryFormat.commitLogOffset(raw, at) < commitLogOffset) {
+                    return offset + 1;
+                }
+            }
+            end = chunkStart;
+        }
+        return end;
     }
 
     private void truncateTo(long offset) throws IOException {
@@ -342,7 +354,7 @@ public final class ConsumeQueue {
         }
         ByteBuffer raw = ByteBuffer.allocate(ENTRY);
         segments.floorEntry(queueOffset).getValue().read(raw, queueOffset);
-        return raw.getLong(0);
+        return QueueEntryFormat.commitLogOffset(raw, 0);
     }
 
     /** Flusher thread: forces every file written since the last call. */

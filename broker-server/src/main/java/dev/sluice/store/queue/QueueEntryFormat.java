@@ -28,6 +28,16 @@ final class QueueEntryFormat {
         out.putLong(commitLogOffset).putInt(size).putInt(tagHash).putLong(storeTimestamp);
     }
 
+    /** The commit-log offset of the entry starting at byte {@code at}. */
+    static long commitLogOffset(ByteBuffer in, int at) {
+        return in.getLong(at);
+    }
+
+    /** Whether the entry starting at byte {@code at} is a hole. */
+    static boolean isHole(ByteBuffer in, int at) {
+        return in.getInt(at + 8) == 0;
+    }
+
     /** Reads the entry at the buffer's position; null for a hole. */
     static QueueEntry get(ByteBuffer in, long queueOffset) {
         long commitLogOffset = in.getLong();

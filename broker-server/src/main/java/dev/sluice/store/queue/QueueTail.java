@@ -74,7 +74,7 @@ final class QueueTail {
 
     /** Commit-log offset stored in the entry at {@code queueOffset}. */
     long commitLogOffsetAt(long queueOffset) {
-        return entries.getLong(index(queueOffset));
+        return QueueEntryFormat.commitLogOffset(entries, index(queueOffset));
     }
 
     /** Writer thread: the bytes of every appended entry, for writing to a file. */

@@ -119,6 +119,10 @@ class ConsumeQueueTest {
         add(reopened, 120);
         reopened.publish();
         assertEntries(reopened.read(0, 1000), 0, 121);
+
+        reopened.truncateFrom(1000 + 10 * 50); // back across the file boundary at 100
+        assertThat(reopened.nextOffset()).isEqualTo(50);
+        assertEntries(reopened.read(0, 1000), 0, 50);
     }
 
     @Test
