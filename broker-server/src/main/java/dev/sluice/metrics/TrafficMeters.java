@@ -16,21 +16,32 @@ public final class TrafficMeters {
     private static final double[] RPC_BUCKETS_MS = {1, 3, 5, 10, 100, 1000, 3000};
 
     private final MeterRegistry registry;
-    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Labels, Flow> in = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Labels, Flow> out = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, DistributionSummary> latencies = new ConcurrentHashMap<>();
+
+    /** The labels of one flow: a topic and a message type or consumer group. */
+    private record Labels(String topic, String second) {
+    }
+
+    /** The message and byte counters of one flow. */
+    private record Flow(Counter messages, Counter bytes) {
+        void add(int byteCount) {
+            messages.increment();
+            bytes.increment(byteCount);
+        }
+    }
 
     public TrafficMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void messageIn(String topic, String messageType, int bytes) {
-        counter("rocketmq.messages.in", "message_type", topic, messageType).increment();
-        counter("rocketmq.throughput.in", "message_type", topic, messageType).increment(bytes);
+        in.computeIfAbsent(new Labels(topic, messageType), labels -> flow("in", "message_type", labels)).add(bytes);
     }
 
     void messageOut(String topic, String group, int bytes) {
-        counter("rocketmq.messages.out", "consumer_group", topic, group).increment();
-        counter("rocketmq.throughput.out", "consumer_group", topic, group).increment(bytes);
+        out.computeIfAbsent(new Labels(topic, group), labels -> flow("out", "consumer_group", labels)).add(bytes);
     }
 
     void rpc(String rpc, String responseCode, long nanos) {
@@ -42,9 +53,12 @@ public final class TrafficMeters {
                 .record(nanos / 1_000_000.0);
     }
 
-    private Counter counter(String name, String secondLabel, String topic, String second) {
-        return counters.computeIfAbsent(name + '\0' + topic + '\0' + second, k -> Counter.builder(name)
-                .tags("topic", topic, secondLabel, second)
-                .register(registry));
+    private Flow flow(String direction, String secondLabel, Labels labels) {
+        return new Flow(counter("rocketmq.messages." + direction, secondLabel, labels),
+                counter("rocketmq.throughput." + direction, secondLabel, labels));
+    }
+
+    private Counter counter(String name, String secondLabel, Labels labels) {
+        return Counter.builder(name).tags("topic", labels.topic(), secondLabel, labels.second()).register(registry);
     }
 }
