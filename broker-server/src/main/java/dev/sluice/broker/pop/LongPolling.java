@@ -4,6 +4,7 @@ import dev.sluice.broker.Delivery;
 import dev.sluice.broker.ReceiveRequest;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -26,11 +28,22 @@ final class LongPolling implements AutoCloseable {
     private record Parked(ReceiveRequest request, CompletableFuture<List<Delivery>> future) {
     }
 
+    /** A wake of a topic's parked receives at a slot of {@link #WAKE_SLOT_MILLIS}. */
+    private record Wake(String topic, long slotMillis) {
+    }
+
+    /**
+     * Deadlines of one topic's deliveries differ by milliseconds and most are acked long before;
+     * one timer per topic and slot wakes them all, a slot late at most.
+     */
+    static final long WAKE_SLOT_MILLIS = 50;
+
     private final Function<ReceiveRequest, List<Delivery>> popper;
     private final ExecutorService worker;
     private final ScheduledExecutorService timer;
     private final ConcurrentMap<String, Queue<Parked>> parkedByTopic = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicBoolean> retryQueued = new ConcurrentHashMap<>();
+    private final Set<Wake> scheduledWakes = ConcurrentHashMap.newKeySet();
 
     LongPolling(Function<ReceiveRequest, List<Delivery>> popper, ExecutorService worker, ScheduledExecutorService timer) {
         this.popper = popper;
@@ -41,7 +54,10 @@ final class LongPolling implements AutoCloseable {
     CompletableFuture<List<Delivery>> park(ReceiveRequest request) {
         Parked parked = new Parked(request, new CompletableFuture<>());
         parkedByTopic.computeIfAbsent(request.topic(), t -> new ConcurrentLinkedQueue<>()).add(parked);
-        timer.schedule(() -> runOnWorker(() -> expire(parked)), request.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = timer.schedule(() -> runOnWorker(() -> expire(parked)),
+                request.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // the timeout task would keep the answered receive and its messages alive until it fires
+        parked.future.whenComplete((deliveries, error) -> timeout.cancel(false));
         // a message may have arrived between the caller's empty pop and the park
         wake(request.topic());
         return parked.future;
@@ -62,9 +78,22 @@ final class LongPolling implements AutoCloseable {
         }
     }
 
+    /** Wakes the topic's parked receives at {@code epochMillis} or up to one slot later. */
     void wakeAt(String topic, long epochMillis) {
-        long delay = Math.max(0, epochMillis - System.currentTimeMillis());
-        timer.schedule(() -> wake(topic), delay, TimeUnit.MILLISECONDS);
+        long slot = Math.floorDiv(epochMillis + WAKE_SLOT_MILLIS - 1, WAKE_SLOT_MILLIS) * WAKE_SLOT_MILLIS;
+        Wake wake = new Wake(topic, slot);
+        if (!scheduledWakes.add(wake)) {
+            return;
+        }
+        long delay = Math.max(0, slot - System.currentTimeMillis());
+        try {
+            timer.schedule(() -> {
+                scheduledWakes.remove(wake);
+                wake(topic);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: nothing waits any more
+        }
     }
 
     private void retry(String topic) {

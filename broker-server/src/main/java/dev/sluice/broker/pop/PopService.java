@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadFactory;
@@ -67,7 +68,10 @@ public final class PopService implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.progress = new ConsumerProgress(store, store.kv(), history);
         this.topicQueues = topicQueues;
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-pop-timer"));
+        ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1, daemon("sluice-pop-timer"));
+        // a receive answered before its long-polling timeout cancels the timeout: drop it from the queue
+        timerThread.setRemoveOnCancelPolicy(true);
+        this.timer = timerThread;
         this.pollWorker = Executors.newSingleThreadExecutor(daemon("sluice-long-polling"));
         this.longPolling = new LongPolling(this::popNow, pollWorker, timer);
         store.addDispatchListener((topic, queueId, next) -> longPolling.wake(topic));
