@@ -43,8 +43,9 @@ final class SendAdmission {
         for (MessageRecord message : messages) {
             // claim the id before looking it up: an earlier attempt leaves inFlight only after its
             // index entry is written, so it is either still claimed here or found by the lookup
+            String key = key(message);
             CompletableFuture<SendReceipt> mine = new CompletableFuture<>();
-            CompletableFuture<SendReceipt> concurrent = inFlight.putIfAbsent(key(message), mine);
+            CompletableFuture<SendReceipt> concurrent = inFlight.putIfAbsent(key, mine);
             if (concurrent != null) {
                 duplicates.increment();
                 results.add(concurrent);
@@ -54,7 +55,7 @@ final class SendAdmission {
             if (earlier.isPresent()) {
                 duplicates.increment();
                 mine.complete(earlier.get());
-                inFlight.remove(key(message), mine);
+                inFlight.remove(key, mine);
                 results.add(mine);
                 continue;
             }
@@ -100,7 +101,7 @@ final class SendAdmission {
     }
 
     private Optional<SendReceipt> recentlyStored(MessageRecord message, long now) {
-        if (dedupWindowMillis <= 0) {
+        if (dedupWindowMillis <= 0 || !store.mightHoldRecentId(message.topic(), message.messageId())) {
             return Optional.empty();
         }
         Optional<StoredMessage> earlier = store.findById(message.topic(), message.messageId());

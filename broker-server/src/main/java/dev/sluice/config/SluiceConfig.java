@@ -56,7 +56,8 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(STORE_RETENTION),
                 v.get(STORE_DISK_SOFT_WATERMARK),
                 v.get(STORE_DISK_HARD_WATERMARK),
-                v.get(STORE_QUEUE_SEGMENT_ENTRIES));
+                v.get(STORE_QUEUE_SEGMENT_ENTRIES),
+                v.get(BROKER_DEDUP_WINDOW));
         BrokerConfig broker = new BrokerConfig(
                 v.get(BROKER_AUTO_CREATE_TOPICS),
                 v.get(BROKER_AUTO_CREATE_GROUPS),

@@ -49,7 +49,7 @@ final class Dispatcher {
     void add(ConsumeQueue queue, long queueOffset, long commitLogOffset, int frameBytes, MessageRecord message,
              long storeTimestamp) throws RocksDBException {
         queue.add(queueOffset, commitLogOffset, frameBytes, message.tag().hashCode(), storeTimestamp);
-        index.add(indexBatch, message, commitLogOffset, frameBytes);
+        index.add(indexBatch, message, commitLogOffset, frameBytes, storeTimestamp);
         touched.add(queue);
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.store.commitlog.DecodedRecord;
 import dev.sluice.store.commitlog.RecordCodec;
 import dev.sluice.store.commitlog.RecordFormat;
 import dev.sluice.store.index.MessageIndex;
+import dev.sluice.store.index.RecentIds;
 import dev.sluice.store.kv.RocksKeyValueStore;
 import dev.sluice.store.kv.RocksStore;
 import dev.sluice.store.queue.ConsumeQueue;
@@ -69,7 +70,7 @@ public final class LogStore implements MessageStore {
         this.disk = disk;
         this.rocks = rocks;
         this.kv = new RocksKeyValueStore(rocks, config.flushPolicy() == FlushPolicy.SYNC);
-        this.index = new MessageIndex(rocks);
+        this.index = new MessageIndex(rocks, new RecentIds(config.recentIdWindow(), System.currentTimeMillis()));
         this.commitLog = commitLog;
         this.queues = queues;
         this.dispatcher = new Dispatcher(index, rocks);
@@ -268,6 +269,11 @@ public final class LogStore implements MessageStore {
         return index.findById(topic, messageId)
                 .flatMap(location -> readAt(location.commitLogOffset(), location.frameBytes()))
                 .filter(m -> m.record().topic().equals(topic) && m.record().messageId().equals(messageId));
+    }
+
+    @Override
+    public boolean mightHoldRecentId(String topic, String messageId) {
+        return index.mightHoldRecent(topic, messageId);
     }
 
     @Override

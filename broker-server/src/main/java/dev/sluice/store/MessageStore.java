@@ -36,6 +36,13 @@ public interface MessageStore extends AutoCloseable {
     /** The newest stored copy of a message by its id within a topic. */
     Optional<StoredMessage> findById(String topic, String messageId);
 
+    /**
+     * False only when no message with this id was stored in the topic within the recent-id window
+     * ({@link StoreConfig#recentIdWindow()}); answered from memory, so a caller that only cares
+     * about recent copies can skip {@link #findById} for ids it has never seen.
+     */
+    boolean mightHoldRecentId(String topic, String messageId);
+
     /** Messages of a topic carrying {@code key}, newest first, at most {@code max}. */
     List<StoredMessage> findByKey(String topic, String key, int max);
 

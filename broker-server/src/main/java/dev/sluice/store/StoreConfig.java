@@ -16,6 +16,8 @@ import java.time.Duration;
  *                              (still never data a consumer needs)
  * @param diskHardWatermark     fraction past which writes are refused and needed data may be deleted
  * @param queueSegmentEntries   consume-queue entries per consume-queue segment file
+ * @param recentIdWindow        how long message ids stay in the in-memory filters behind
+ *                              {@link MessageStore#mightHoldRecentId} (the broker's dedup window; 0: none)
  */
 public record StoreConfig(
         Path dataDir,
@@ -26,12 +28,14 @@ public record StoreConfig(
         Duration retention,
         double diskSoftWatermark,
         double diskHardWatermark,
-        int queueSegmentEntries) {
+        int queueSegmentEntries,
+        Duration recentIdWindow) {
 
     public static final long DEFAULT_SEGMENT_BYTES = 1L << 30;
 
     public static StoreConfig defaults(Path dataDir) {
         return new StoreConfig(dataDir, DEFAULT_SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofMillis(500),
-                Duration.ofSeconds(10), Duration.ofHours(72), 0.85, 0.95, 300_000);
+                Duration.ofSeconds(10), Duration.ofHours(72), 0.85, 0.95, 300_000,
+                Duration.ofMinutes(10));
     }
 }

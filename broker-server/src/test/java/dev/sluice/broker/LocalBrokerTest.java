@@ -373,6 +373,26 @@ class LocalBrokerTest {
     }
 
     @Test
+    void resendsAreStoredOnceAlsoWhenNewIdsSkipTheIndexLookup() throws Exception {
+        close();
+        Duration window = Duration.ofSeconds(2);
+        store = TestStores.open(dir, window);
+        broker = new LocalBroker(store, new BrokerConfig(false, true, 4, Duration.ofSeconds(60), Duration.ofHours(3),
+                Duration.ofMillis(10), Duration.ofHours(12), window, 100_000));
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 4));
+        // one window after the start the store answers "never stored lately" from memory
+        Thread.sleep(window.toMillis() + 50);
+        long unknown = IntStream.range(0, 50).filter(i -> !store.mightHoldRecentId("orders", "never-" + i)).count();
+        assertThat(unknown).isGreaterThan(40);
+
+        String[] ids = IntStream.range(0, 50).mapToObj(i -> "m" + i).toArray(String[]::new);
+        List<SendReceipt> first = send("orders", ids);
+        List<SendReceipt> again = send("orders", ids);
+        assertThat(again).isEqualTo(first);
+        assertThat(ids(receive("g", "orders", 200, Duration.ofSeconds(30)))).hasSize(50).doesNotHaveDuplicates();
+    }
+
+    @Test
     void resendsRacingTheFirstAttemptAreStoredOnce() throws Exception {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 4));
         int ids = 300;

@@ -17,7 +17,7 @@ final class TestMessages {
     static StoreConfig config(Path dir, long segmentBytes, FlushPolicy policy) {
         // a flush interval this long means no background checkpoint happens during a test
         return new StoreConfig(dir, segmentBytes, policy, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(72), 0.85, 0.95, 16);
+                Duration.ofHours(72), 0.85, 0.95, 16, Duration.ofMinutes(10));
     }
 
     static MessageRecord message(String topic, int queueId, String id, int bodyBytes, Random random) {

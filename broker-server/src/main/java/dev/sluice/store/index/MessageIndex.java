@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * msgid:  topic 0x00 messageId                        → commitLogOffset (8) frameBytes (4)
  * msgkey: topic 0x00 key 0x00 commitLogOffset (8, BE) → frameBytes (4)
  * </pre>
- * Thread-safe.
+ * Ids indexed within a window are also kept in {@link RecentIds}, which answers most "was this
+ * id stored lately?" questions without RocksDB. Thread-safe.
  */
 public final class MessageIndex {
 
@@ -31,14 +32,17 @@ public final class MessageIndex {
     }
 
     private final RocksStore rocks;
+    private final RecentIds recent;
 
-    public MessageIndex(RocksStore rocks) {
+    public MessageIndex(RocksStore rocks, RecentIds recent) {
         this.rocks = rocks;
+        this.recent = recent;
     }
 
     /** Writer thread: adds the entries for one message to {@code batch}. */
-    public void add(WriteBatch batch, MessageRecord message, long commitLogOffset, int frameBytes)
+    public void add(WriteBatch batch, MessageRecord message, long commitLogOffset, int frameBytes, long storeTimestamp)
             throws RocksDBException {
+        recent.add(message.topic(), message.messageId(), storeTimestamp);
         byte[] topicPrefix = prefix(message.topic());
         batch.put(rocks.handle(Family.MESSAGE_ID), concat(topicPrefix, utf8(message.messageId()), 0),
                 ByteBuffer.allocate(12).putLong(commitLogOffset).putInt(frameBytes).array());
@@ -51,6 +55,11 @@ public final class MessageIndex {
             byte[] full = ByteBuffer.allocate(keyPrefix.length + 8).put(keyPrefix).putLong(commitLogOffset).array();
             batch.put(rocks.handle(Family.MESSAGE_KEY), full, size);
         }
+    }
+
+    /** False only when no record with this id was indexed in the topic within the recent-ids window. */
+    public boolean mightHoldRecent(String topic, String messageId) {
+        return recent.mightContain(topic, messageId, System.currentTimeMillis());
     }
 
     public Optional<Location> findById(String topic, String messageId) {

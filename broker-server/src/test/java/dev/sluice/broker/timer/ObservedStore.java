@@ -85,6 +85,11 @@ final class ObservedStore implements MessageStore {
     }
 
     @Override
+    public boolean mightHoldRecentId(String topic, String messageId) {
+        return store.mightHoldRecentId(topic, messageId);
+    }
+
+    @Override
     public List<StoredMessage> findByKey(String topic, String key, int max) {
         return store.findByKey(topic, key, max);
     }
