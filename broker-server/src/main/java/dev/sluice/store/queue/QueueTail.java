@@ -18,6 +18,8 @@ final class QueueTail {
 
     private static final int ENTRY = QueueEntryFormat.ENTRY_BYTES;
     private static final int INITIAL_ENTRIES = 8;
+    /** Most of ten thousand queues are idle at any moment: an empty tail holds no buffer of its own. */
+    private static final ByteBuffer NO_ENTRIES = ByteBuffer.allocate(0);
 
     private final long base;
     private final ByteBuffer entries;
@@ -31,7 +33,7 @@ final class QueueTail {
     }
 
     static QueueTail empty(long base) {
-        return new QueueTail(base, ByteBuffer.allocate(INITIAL_ENTRIES * ENTRY), 0);
+        return new QueueTail(base, NO_ENTRIES, 0);
     }
 
     /** Queue offset of the first entry. */
@@ -55,7 +57,8 @@ final class QueueTail {
         if (needed <= entries.capacity()) {
             return this;
         }
-        ByteBuffer larger = ByteBuffer.allocate(Math.max(entries.capacity() * 2, needed));
+        ByteBuffer larger = ByteBuffer.allocate(Math.max(Math.max(entries.capacity() * 2, INITIAL_ENTRIES * ENTRY),
+                needed));
         larger.put(entries.duplicate().position(0).limit(count * ENTRY));
         return new QueueTail(base, larger, count);
     }
