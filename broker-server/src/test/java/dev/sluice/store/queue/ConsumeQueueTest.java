@@ -28,6 +28,14 @@ class ConsumeQueueTest {
         queue.add(offset, 1000 + 10 * offset, 10, (int) offset, offset);
     }
 
+    /** Adds entries {@code from} to {@code to} (exclusive) as one batch and publishes them. */
+    private static void publishBatch(ConsumeQueue queue, long from, long to) throws IOException {
+        for (long o = from; o < to; o++) {
+            add(queue, o);
+        }
+        queue.publish();
+    }
+
     private static void assertEntries(List<QueueEntry> entries, long from, long to) {
         assertThat(entries).extracting(QueueEntry::queueOffset)
                 .containsExactlyElementsOf(Stream.iterate(from, o -> o < to, o -> o + 1).toList());
@@ -98,10 +106,7 @@ class ConsumeQueueTest {
             queue.publish();
         }
         queue.writeTail();
-        for (long o = 150; o < 160; o++) {
-            add(queue, o);
-        }
-        queue.publish();
+        publishBatch(queue, 150, 160);
         // what a crash leaves: the files, not the entries in memory
         queue.close();
         ConsumeQueue reopened = ConsumeQueue.load("t", 0, dir, SEGMENT_ENTRIES, 0);
@@ -109,10 +114,7 @@ class ConsumeQueueTest {
         assertEntries(reopened.read(0, 1000), 0, 150);
 
         // entries from commit-log offset 1000 + 10 * 120 on are past a cut log
-        for (long o = 150; o < 155; o++) {
-            add(reopened, o);
-        }
-        reopened.publish();
+        publishBatch(reopened, 150, 155);
         reopened.truncateFrom(1000 + 10 * 120);
         assertThat(reopened.nextOffset()).isEqualTo(120);
         assertEntries(reopened.read(0, 1000), 0, 120);
@@ -128,15 +130,9 @@ class ConsumeQueueTest {
     @Test
     void shouldMoveTheFirstOffsetPastEntriesStillInMemory() throws IOException {
         ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
-        for (long o = 0; o < 130; o++) {
-            add(queue, o);
-        }
-        queue.publish();
+        publishBatch(queue, 0, 130);
         queue.writeTail();
-        for (long o = 130; o < 140; o++) {
-            add(queue, o);
-        }
-        queue.publish();
+        publishBatch(queue, 130, 140);
         queue.advanceFirstOffset(1000 + 10 * 135);
         assertThat(queue.firstOffset()).isEqualTo(135);
         assertEntries(queue.read(0, 100), 135, 140);
