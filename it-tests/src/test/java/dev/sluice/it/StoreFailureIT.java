@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server whose store can no longer write (here: it runs out of file descriptors while creating
- * consume-queue files, as a node with a low limit and many queues does) refuses writes for good.
+ * consume-queue files at a checkpoint, as a node with a low limit and many queues does) refuses
+ * writes for good.
  * Its probes must say so, so that Kubernetes restarts it; the restart recovers every message it
  * had accepted.
  */
@@ -33,7 +34,8 @@ class StoreFailureIT {
     private static final String WIDE = "wide";
     private static final int WIDE_QUEUES = 64;
     private static final int SENT_BEFORE = 50;
-    private static final int MAX_SENDS_AFTER = 500;
+    /** Long enough for several checkpoints, which write the queues' entries to their files. */
+    private static final Duration FAILURE_WITHIN = Duration.ofSeconds(30);
     private static final Duration INVISIBLE = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -43,7 +45,7 @@ class StoreFailureIT {
 
     @Test
     void probesFailOnceTheStoreStopsWritingAndARestartRecoversEveryAcceptedMessage() throws Exception {
-        SluiceProcess server = sluice.start();
+        SluiceProcess server = sluice.start("--set", "store.checkpoint-interval=500ms");
         sluice.admin(server).createTopic(NARROW, "NORMAL", 1);
         sluice.admin(server).createTopic(WIDE, "NORMAL", WIDE_QUEUES);
         Set<String> acceptedNarrow = new HashSet<>();
@@ -57,9 +59,11 @@ class StoreFailureIT {
             }
             assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
 
-            // each of the wide topic's queues opens a consume-queue file on its first message
+            // each of the wide topic's queues opens a consume-queue file when its first entries are
+            // written out, at the latest at the next checkpoint
             server.limitOpenFiles(8);
-            for (int i = 0; i < MAX_SENDS_AFTER && refused == 0; i++) {
+            long deadline = System.nanoTime() + FAILURE_WITHIN.toNanos();
+            for (int i = 0; System.nanoTime() < deadline && refused == 0; i++) {
                 try {
                     acceptedWide.add(send(clients, producer, WIDE, i));
                 } catch (ClientException e) {
@@ -81,7 +85,7 @@ class StoreFailureIT {
 
         try (Clients clients = new Clients(server.grpcEndpoint())) {
             Producer producer = clients.producer(WIDE);
-            acceptedWide.add(send(clients, producer, WIDE, MAX_SENDS_AFTER));
+            acceptedWide.add(send(clients, producer, WIDE, -1));
             // a refused send may still have reached the commit log (at least once): only losses count
             assertThat(receiveAll(clients, NARROW, acceptedNarrow)).as("every message accepted before the failure")
                     .containsAll(acceptedNarrow);

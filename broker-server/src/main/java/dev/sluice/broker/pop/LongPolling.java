@@ -36,7 +36,7 @@ final class LongPolling implements AutoCloseable {
      * Deadlines of one topic's deliveries differ by milliseconds and most are acked long before;
      * one timer per topic and slot wakes them all, a slot late at most.
      */
-    static final long WAKE_SLOT_MILLIS = 50;
+    private static final long WAKE_SLOT_MILLIS = 50;
 
     private final Function<ReceiveRequest, List<Delivery>> popper;
     private final ExecutorService worker;
