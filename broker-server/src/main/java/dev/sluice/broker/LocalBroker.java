@@ -112,6 +112,7 @@ public final class LocalBroker implements Broker {
     public void deleteTopic(String name) {
         topics.delete(name);
         pops.forgetTopic(name);
+        history.forgetTopic(name);
         store.deleteTopic(name);
     }
 

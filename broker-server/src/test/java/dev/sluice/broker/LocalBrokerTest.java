@@ -283,6 +283,23 @@ class LocalBrokerTest {
     }
 
     @Test
+    void aTopicCreatedAnewDoesNotInheritTheHistoryOfTheDeletedOne() {
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
+        SendReceipt old = send("orders", "old").get(0);
+        broker.ack("g", "orders", receive("g", "orders", 1, Duration.ofSeconds(30)).get(0).receiptHandle());
+        broker.deleteTopic("orders");
+        broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
+        SendReceipt fresh = send("orders", "new").get(0);
+        // the new message takes the old one's place in the queue
+        assertThat(fresh.queueOffset()).isEqualTo(old.queueOffset());
+
+        assertThat(broker.history("orders", "new", null).events()).isEmpty();
+        receive("g", "orders", 1, Duration.ofSeconds(30));
+        assertThat(broker.history("orders", "new", "g").events()).extracting(DeliveryEvent::type)
+                .containsExactly(DeliveryEvent.Type.DELIVERED);
+    }
+
+    @Test
     void fifoGroupDeliversOneMessageOfAMessageGroupAtATimeInOrder() {
         broker.createTopic(new TopicConfig("fifo", MessageKind.FIFO, 1));
         broker.createGroup(new GroupConfig("g", true, 5, RetryPolicy.DEFAULT));

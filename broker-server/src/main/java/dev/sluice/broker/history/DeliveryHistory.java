@@ -5,12 +5,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The delivery history of messages, per consumer group, in the DELIVERY_HISTORY key space.
  * Keys: {@code topic \0 queueId(4) offset(8) sequence(8)}, so one prefix scan returns a
  * message's events for every group in the order they happened.
+ *
+ * <p>Events live as long as their message: {@link #trimBefore} drops those of messages retention
+ * deleted, and {@link #forgetTopic} those of a deleted topic, whose queues start again at offset 0
+ * when it is created anew.
  */
 public final class DeliveryHistory {
 
@@ -19,6 +25,8 @@ public final class DeliveryHistory {
     /** Unique and increasing across restarts as long as the clock does not jump back. */
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
     private final KeyValueStore kv;
+    /** Per queue, the offset below which events were last dropped; lost at a restart, which only repeats a drop. */
+    private final Map<QueueRef, Long> trimmedBelow = new ConcurrentHashMap<>();
 
     public DeliveryHistory(KeyValueStore kv) {
         this.kv = kv;
@@ -65,6 +73,29 @@ public final class DeliveryHistory {
 
     public void record(String topic, int queueId, long offset, DeliveryEvent event) {
         kv.put(SPACE, nextKey(topic, queueId, offset), encode(event));
+    }
+
+    /** Drops the events of the queue's messages below {@code firstOffset}: retention deleted them. */
+    public void trimBefore(String topic, int queueId, long firstOffset) {
+        QueueRef queue = new QueueRef(topic, queueId);
+        Long done = trimmedBelow.get(queue);
+        if (firstOffset <= 0 || done != null && done >= firstOffset) {
+            return;
+        }
+        kv.write(kv.newBatch().deleteRange(SPACE, prefix(topic, queueId, 0), prefix(topic, queueId, firstOffset)));
+        trimmedBelow.merge(queue, firstOffset, Math::max);
+    }
+
+    /** Drops every event of the topic's messages. */
+    public void forgetTopic(String topic) {
+        byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+        byte[] from = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array();
+        byte[] to = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 1).array();
+        kv.write(kv.newBatch().deleteRange(SPACE, from, to));
+        trimmedBelow.keySet().removeIf(queue -> queue.topic().equals(topic));
+    }
+
+    private record QueueRef(String topic, int queueId) {
     }
 
     private static byte[] prefix(String topic, int queueId, long offset) {

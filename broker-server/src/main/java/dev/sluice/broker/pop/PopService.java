@@ -42,8 +42,12 @@ public final class PopService implements AutoCloseable {
     /** Wait before retrying a dead-letter move whose write failed. */
     private static final long DEAD_LETTER_RETRY_MILLIS = 5_000;
 
+    /** How often delivery events of messages retention deleted are dropped (retention itself checks every few seconds). */
+    private static final long HISTORY_TRIM_SECONDS = 60;
+
     private final MessageStore store;
     private final BrokerConfig config;
+    private final DeliveryHistory history;
     private final ConsumerProgress progress;
     private final ToIntFunction<String> topicQueues;
     private final Function<String, GroupConfig> groups;
@@ -66,6 +70,7 @@ public final class PopService implements AutoCloseable {
         this.config = config;
         this.groups = groups;
         this.deadLetters = deadLetters;
+        this.history = history;
         this.progress = new ConsumerProgress(store, store.kv(), history);
         this.topicQueues = topicQueues;
         ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1, daemon("sluice-pop-timer"));
@@ -76,6 +81,7 @@ public final class PopService implements AutoCloseable {
         this.longPolling = new LongPolling(this::popNow, pollWorker, timer);
         store.addDispatchListener((topic, queueId, next) -> longPolling.wake(topic));
         timer.scheduleWithFixedDelay(this::renewAll, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::trimHistory, HISTORY_TRIM_SECONDS, HISTORY_TRIM_SECONDS, TimeUnit.SECONDS);
         for (QueueConsumerState state : progress.all()) {
             if (state.nextDeadline() != Long.MAX_VALUE) {
                 longPolling.wakeAt(state.key().topic(), state.nextDeadline());
@@ -227,6 +233,19 @@ public final class PopService implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.error("renewing invisible time of in-flight messages failed; will retry in 1 s", e);
+        }
+    }
+
+    /** Every queue some group read has history; retention may have deleted its oldest messages. */
+    void trimHistory() {
+        try {
+            for (QueueConsumerState state : progress.all()) {
+                QueueKey queue = state.key();
+                history.trimBefore(queue.topic(), queue.queueId(), store.firstOffset(queue.topic(), queue.queueId()));
+            }
+        } catch (RuntimeException e) {
+            log.error("dropping the delivery history of deleted messages failed; will retry in {} s",
+                    HISTORY_TRIM_SECONDS, e);
         }
     }
 
