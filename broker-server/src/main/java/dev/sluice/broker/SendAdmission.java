@@ -104,7 +104,7 @@ final class SendAdmission {
         if (dedupWindowMillis <= 0 || !store.mightHoldRecentId(message.topic(), message.messageId())) {
             return Optional.empty();
         }
-        Optional<StoredMessage> earlier = store.findById(message.topic(), message.messageId());
+        Optional<StoredMessage> earlier = store.findRecentById(message.topic(), message.messageId());
         return earlier.filter(m -> now - m.storeTimestamp() < dedupWindowMillis)
                 .map(m -> new SendReceipt(message.messageId(), message.topic(), m.record().queueId(), m.queueOffset()));
     }

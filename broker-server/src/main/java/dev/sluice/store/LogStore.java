@@ -74,8 +74,8 @@ public final class LogStore implements MessageStore {
         this.commitLog = commitLog;
         this.queues = queues;
         this.dispatcher = new Dispatcher(index, rocks);
-        this.retention = new RetentionService(commitLog, queues, disk, () -> retentionGuard, config.retention(),
-                config.diskSoftWatermark(), config.diskHardWatermark(), Clock.systemUTC());
+        this.retention = new RetentionService(commitLog, queues, disk, () -> retentionGuard, index::dropStoredBefore,
+                config.retention(), config.diskSoftWatermark(), config.diskHardWatermark(), Clock.systemUTC());
         this.worker = new AppendWorker(commitLog, queues, dispatcher, config.flushPolicy(), retention::diskFull);
         Checkpoint checkpoint = new Checkpoint(rocks);
         this.flusher = new Flusher(commitLog, queues, dispatcher, checkpoint, worker);
@@ -265,9 +265,18 @@ public final class LogStore implements MessageStore {
 
     @Override
     public Optional<StoredMessage> findById(String topic, String messageId) {
-        // the index may point at bytes reused after a crash cut the log: check what we read
-        return index.findById(topic, messageId)
-                .flatMap(location -> readAt(location.commitLogOffset(), location.frameBytes()))
+        return readIndexed(index.findById(topic, messageId), topic, messageId);
+    }
+
+    @Override
+    public Optional<StoredMessage> findRecentById(String topic, String messageId) {
+        return readIndexed(index.findRecentById(topic, messageId, System.currentTimeMillis()), topic, messageId);
+    }
+
+    /** The index may point at bytes reused after a crash cut the log: check what is read there. */
+    private Optional<StoredMessage> readIndexed(Optional<MessageIndex.Location> location, String topic,
+                                                String messageId) {
+        return location.flatMap(l -> readAt(l.commitLogOffset(), l.frameBytes()))
                 .filter(m -> m.record().topic().equals(topic) && m.record().messageId().equals(messageId));
     }
 

@@ -37,6 +37,13 @@ public interface MessageStore extends AutoCloseable {
     Optional<StoredMessage> findById(String topic, String messageId);
 
     /**
+     * Like {@link #findById}, but looks only among messages stored within the recent-id window
+     * ({@link StoreConfig#recentIdWindow()}), which costs a read or two however long the store
+     * keeps messages.
+     */
+    Optional<StoredMessage> findRecentById(String topic, String messageId);
+
+    /**
      * False only when no message with this id was stored in the topic within the recent-id window
      * ({@link StoreConfig#recentIdWindow()}); answered from memory, so a caller that only cares
      * about recent copies can skip {@link #findById} for ids it has never seen.

@@ -6,10 +6,14 @@ import dev.sluice.store.kv.Keys;
 import dev.sluice.store.kv.RocksStore;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
 
 /**
@@ -19,13 +23,28 @@ import java.util.function.Predicate;
  * 0x00 byte (the store rejects them), so 0x00 separates the key parts unambiguously.
  *
  * <pre>
- * msgid:  topic 0x00 messageId                        → commitLogOffset (8) frameBytes (4)
- * msgkey: topic 0x00 key 0x00 commitLogOffset (8, BE) → frameBytes (4)
+ * msgid:  generation (4) topic 0x00 messageId                        → commitLogOffset (8) frameBytes (4)
+ * msgkey: generation (4) topic 0x00 key 0x00 commitLogOffset (8, BE) → frameBytes (4)
  * </pre>
- * Ids indexed within a window are also kept in {@link RecentIds}, which answers most "was this
- * id stored lately?" questions without RocksDB. Thread-safe.
+ * The generation is the hour the record was stored in. Retention deletes whole commit-log
+ * segments, oldest first; the entries of the hours it emptied go with one range deletion instead
+ * of one tombstone per message, so the index does not outgrow the log it points into. A lookup
+ * asks each generation, newest first: one point read per hour of stored messages.
+ *
+ * <p>Ids indexed within a window are also kept in {@link RecentIds}, which answers most "was this
+ * id stored lately?" questions without RocksDB. Thread-safe; {@link #add}, {@link #deleteTopic}
+ * and {@link #dropStoredBefore} run on the writer thread.
  */
 public final class MessageIndex {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageIndex.class);
+    static final long GENERATION_MILLIS = 3_600_000;
+    /**
+     * Keys of the first format started with the topic name, whose first byte is never 0x00;
+     * generations start with 0x00 until the year 3900.
+     */
+    private static final byte[] FIRST_FORMAT_FROM = {1};
+    private static final byte[] FIRST_FORMAT_TO = {(byte) 0xFF};
 
     /** Where a record lives in the commit log. */
     public record Location(long commitLogOffset, int frameBytes) {
@@ -33,17 +52,68 @@ public final class MessageIndex {
 
     private final RocksStore rocks;
     private final RecentIds recent;
+    /** The generations that may hold entries, in order. */
+    private final NavigableSet<Integer> generations = new ConcurrentSkipListSet<>();
+    /** Writer thread: the generation of the last entry added, to skip the set for the rest of the hour. */
+    private int lastGeneration = -1;
 
     public MessageIndex(RocksStore rocks, RecentIds recent) {
         this.rocks = rocks;
         this.recent = recent;
+        dropFirstFormat();
+        loadGenerations();
+    }
+
+    private void dropFirstFormat() {
+        boolean found = false;
+        for (Family family : new Family[] {Family.MESSAGE_ID, Family.MESSAGE_KEY}) {
+            if (firstKeyFrom(family, FIRST_FORMAT_FROM) != null) {
+                rocks.deleteRange(family, FIRST_FORMAT_FROM, FIRST_FORMAT_TO, false);
+                found = true;
+            }
+        }
+        if (found) {
+            LOG.warn("Dropped the message id/key index written by an older Sluice: messages stored before this start "
+                    + "are still delivered, but looking them up by id or key finds nothing");
+        }
+    }
+
+    private void loadGenerations() {
+        byte[] key = firstKeyFrom(Family.MESSAGE_ID, generationBytes(0));
+        while (key != null && key.length >= 4 && key[0] == 0) {
+            int generation = ByteBuffer.wrap(key, 0, 4).getInt();
+            generations.add(generation);
+            key = firstKeyFrom(Family.MESSAGE_ID, generationBytes(generation + 1));
+        }
+    }
+
+    private byte[] firstKeyFrom(Family family, byte[] from) {
+        byte[][] first = {null};
+        rocks.scanFrom(family, new byte[0], from, (k, v) -> {
+            first[0] = k;
+            return false;
+        });
+        return first[0];
+    }
+
+    static int generation(long storeTimestamp) {
+        return (int) Math.max(0, storeTimestamp / GENERATION_MILLIS);
+    }
+
+    private static byte[] generationBytes(int generation) {
+        return ByteBuffer.allocate(4).putInt(generation).array();
     }
 
     /** Writer thread: adds the entries for one message to {@code batch}. */
     public void add(WriteBatch batch, MessageRecord message, long commitLogOffset, int frameBytes, long storeTimestamp)
             throws RocksDBException {
         recent.add(message.topic(), message.messageId(), storeTimestamp);
-        byte[] topicPrefix = prefix(message.topic());
+        int generation = generation(storeTimestamp);
+        if (generation != lastGeneration) {
+            generations.add(generation);
+            lastGeneration = generation;
+        }
+        byte[] topicPrefix = prefix(generation, message.topic());
         batch.put(rocks.handle(Family.MESSAGE_ID), concat(topicPrefix, utf8(message.messageId()), 0),
                 ByteBuffer.allocate(12).putLong(commitLogOffset).putInt(frameBytes).array());
         if (message.keys().isEmpty()) {
@@ -62,37 +132,77 @@ public final class MessageIndex {
         return recent.mightContain(topic, messageId, System.currentTimeMillis());
     }
 
+    /** The newest entry for the id, in any generation. */
     public Optional<Location> findById(String topic, String messageId) {
-        byte[] value = rocks.get(Family.MESSAGE_ID, concat(prefix(topic), utf8(messageId), 0));
-        if (value == null || value.length != 12) {
-            return Optional.empty();
+        return find(topic, messageId, 0);
+    }
+
+    /** The newest entry for the id among records stored within the recent-ids window before {@code nowMillis}. */
+    public Optional<Location> findRecentById(String topic, String messageId, long nowMillis) {
+        return find(topic, messageId, generation(nowMillis - recent.windowMillis()));
+    }
+
+    private Optional<Location> find(String topic, String messageId, int oldestGeneration) {
+        byte[] key = concat(prefix(0, topic), utf8(messageId), 0);
+        for (int generation : generations.tailSet(oldestGeneration, true).descendingSet()) {
+            ByteBuffer.wrap(key).putInt(generation);
+            byte[] value = rocks.get(Family.MESSAGE_ID, key);
+            if (value != null && value.length == 12) {
+                ByteBuffer in = ByteBuffer.wrap(value);
+                return Optional.of(new Location(in.getLong(), in.getInt()));
+            }
         }
-        ByteBuffer in = ByteBuffer.wrap(value);
-        return Optional.of(new Location(in.getLong(), in.getInt()));
+        return Optional.empty();
     }
 
     /** Offers the locations of messages with {@code key}, newest first, until {@code visitor} returns false. */
     public void forEachByKey(String topic, String key, Predicate<Location> visitor) {
-        byte[] keyPrefix = concat(prefix(topic), utf8(key), 1);
-        rocks.scan(Family.MESSAGE_KEY, keyPrefix, true, (k, v) -> {
-            if (k.length != keyPrefix.length + 8 || v.length != 4) {
-                return true;
+        boolean[] more = {true};
+        for (int generation : generations.descendingSet()) {
+            byte[] keyPrefix = concat(prefix(generation, topic), utf8(key), 1);
+            rocks.scan(Family.MESSAGE_KEY, keyPrefix, true, (k, v) -> {
+                if (k.length != keyPrefix.length + 8 || v.length != 4) {
+                    return true;
+                }
+                long offset = ByteBuffer.wrap(k, keyPrefix.length, 8).getLong();
+                more[0] = visitor.test(new Location(offset, ByteBuffer.wrap(v).getInt()));
+                return more[0];
+            });
+            if (!more[0]) {
+                return;
             }
-            long offset = ByteBuffer.wrap(k, keyPrefix.length, 8).getLong();
-            return visitor.test(new Location(offset, ByteBuffer.wrap(v).getInt()));
-        });
+        }
     }
 
-    /** Drops every entry of a topic. */
+    /** Writer thread: drops every entry of a topic. */
     public void deleteTopic(String topic) {
-        byte[] from = prefix(topic);
-        byte[] to = Keys.prefixUpperBound(from);
-        rocks.deleteRange(Family.MESSAGE_ID, from, to, false);
-        rocks.deleteRange(Family.MESSAGE_KEY, from, to, false);
+        for (int generation : generations) {
+            byte[] from = prefix(generation, topic);
+            byte[] to = Keys.prefixUpperBound(from);
+            rocks.deleteRange(Family.MESSAGE_ID, from, to, false);
+            rocks.deleteRange(Family.MESSAGE_KEY, from, to, false);
+        }
     }
 
-    private static byte[] prefix(String topic) {
-        return concat(utf8(topic), new byte[0], 1);
+    /**
+     * Writer thread: retention deleted every record stored up to {@code deletedUpToMillis}. Drops
+     * the generations at least an hour older than that, so a record stored just before a segment
+     * was closed and written just after it keeps its entries.
+     */
+    public void dropStoredBefore(long deletedUpToMillis) {
+        int below = generation(deletedUpToMillis) - 1;
+        if (generations.isEmpty() || generations.first() >= below) {
+            return;
+        }
+        rocks.deleteRange(Family.MESSAGE_ID, generationBytes(0), generationBytes(below), false);
+        rocks.deleteRange(Family.MESSAGE_KEY, generationBytes(0), generationBytes(below), false);
+        generations.headSet(below).clear();
+    }
+
+    /** {@code generation topic 0x00}: where the topic's entries of one generation start. */
+    private static byte[] prefix(int generation, String topic) {
+        byte[] name = utf8(topic);
+        return ByteBuffer.allocate(4 + name.length + 1).putInt(generation).put(name).array();
     }
 
     /** {@code a} then {@code b} then {@code trailingZeros} 0x00 bytes. */

@@ -59,6 +59,10 @@ public final class RecentIds {
         this.current = new Filter(MIN_IDS_PER_FILTER, nowMillis);
     }
 
+    long windowMillis() {
+        return windowMillis;
+    }
+
     /** Writer thread. */
     void add(String topic, String messageId, long nowMillis) {
         if (windowMillis <= 0) {

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 /** The column families of the store's RocksDB instance. */
 public enum Family {
     DEFAULT("default"),
-    /** topic 0x00 messageId → commitLogOffset (long), frame size (int); the newest copy wins. */
+    /** generation (int) topic 0x00 messageId → commitLogOffset (long), frame size (int); see MessageIndex. */
     MESSAGE_ID("msgid"),
-    /** topic 0x00 key 0x00 commitLogOffset (long, big-endian) → frame size (int). */
+    /** generation (int) topic 0x00 key 0x00 commitLogOffset (long, big-endian) → frame size (int). */
     MESSAGE_KEY("msgkey"),
     CHECKPOINT("checkpoint"),
     TOPICS("topics"),

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,7 @@ public final class RetentionService {
     private final ConsumeQueueSet queues;
     private final DiskUsage disk;
     private final Supplier<RetentionGuard> guard;
+    private final LongConsumer deletedUpTo;
     private final Duration retention;
     private final double softWatermark;
     private final double hardWatermark;
@@ -39,13 +41,18 @@ public final class RetentionService {
     private final AtomicLong forcedDeletions = new AtomicLong();
     private volatile boolean diskFull;
 
+    /**
+     * @param deletedUpTo told, after a pass deleted segments, the newest time (epoch millis) one
+     *                    of them was written, so the indexes can drop what pointed into them
+     */
     public RetentionService(CommitLog commitLog, ConsumeQueueSet queues, DiskUsage disk,
-                            Supplier<RetentionGuard> guard, Duration retention, double softWatermark,
-                            double hardWatermark, Clock clock) {
+                            Supplier<RetentionGuard> guard, LongConsumer deletedUpTo, Duration retention,
+                            double softWatermark, double hardWatermark, Clock clock) {
         this.commitLog = commitLog;
         this.queues = queues;
         this.disk = disk;
         this.guard = guard;
+        this.deletedUpTo = deletedUpTo;
         this.retention = retention;
         this.softWatermark = softWatermark;
         this.hardWatermark = hardWatermark;
@@ -64,6 +71,7 @@ public final class RetentionService {
 
     public void runOnce() throws IOException {
         long neededFrom = -1;
+        long lastDeletedWritten = -1;
         for (SealedSegment segment : commitLog.sealedSegments()) {
             double used = disk.usedFraction();
             boolean expired = segment.lastModified().toInstant().isBefore(clock.instant().minus(retention));
@@ -78,6 +86,7 @@ public final class RetentionService {
                 break;
             }
             commitLog.deleteSegment(segment.baseOffset());
+            lastDeletedWritten = Math.max(lastDeletedWritten, segment.lastModified().toMillis());
             if (needed) {
                 forcedDeletions.incrementAndGet();
                 LOG.warn("Disk {}% full (hard watermark {}%): deleted commit-log segment {}..{} although consumers "
@@ -90,6 +99,9 @@ public final class RetentionService {
             for (ConsumeQueue queue : queues.all()) {
                 queue.advanceFirstOffset(commitLog.minOffset());
             }
+        }
+        if (lastDeletedWritten >= 0) {
+            deletedUpTo.accept(lastDeletedWritten);
         }
         boolean full = disk.usedFraction() >= hardWatermark;
         if (full != diskFull) {

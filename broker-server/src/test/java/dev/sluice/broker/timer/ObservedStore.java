@@ -85,6 +85,11 @@ final class ObservedStore implements MessageStore {
     }
 
     @Override
+    public Optional<StoredMessage> findRecentById(String topic, String messageId) {
+        return store.findRecentById(topic, messageId);
+    }
+
+    @Override
     public boolean mightHoldRecentId(String topic, String messageId) {
         return store.mightHoldRecentId(topic, messageId);
     }
