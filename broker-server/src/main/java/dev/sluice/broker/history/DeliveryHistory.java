@@ -1,6 +1,7 @@
 package dev.sluice.broker.history;
 
 import dev.sluice.store.KeyValueStore;
+import dev.sluice.store.kv.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,19 +89,23 @@ public final class DeliveryHistory {
 
     /** Drops every event of the topic's messages. */
     public void forgetTopic(String topic) {
-        byte[] name = topic.getBytes(StandardCharsets.UTF_8);
-        byte[] from = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array();
-        byte[] to = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 1).array();
-        kv.write(kv.newBatch().deleteRange(SPACE, from, to));
+        byte[] from = topicPrefix(topic);
+        kv.write(kv.newBatch().deleteRange(SPACE, from, Keys.prefixUpperBound(from)));
         trimmedBelow.keySet().removeIf(queue -> queue.topic().equals(topic));
     }
 
     private record QueueRef(String topic, int queueId) {
     }
 
-    private static byte[] prefix(String topic, int queueId, long offset) {
+    /** {@code topic 0x00}: where the topic's events start. */
+    private static byte[] topicPrefix(String topic) {
         byte[] name = topic.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(name.length + 1 + 4 + 8).put(name).put((byte) 0).putInt(queueId).putLong(offset)
+        return ByteBuffer.allocate(name.length + 1).put(name).array();
+    }
+
+    private static byte[] prefix(String topic, int queueId, long offset) {
+        byte[] topicPrefix = topicPrefix(topic);
+        return ByteBuffer.allocate(topicPrefix.length + 4 + 8).put(topicPrefix).putInt(queueId).putLong(offset)
                 .array();
     }
 }

@@ -237,7 +237,7 @@ public final class PopService implements AutoCloseable {
     }
 
     /** Every queue some group read has history; retention may have deleted its oldest messages. */
-    void trimHistory() {
+    private void trimHistory() {
         try {
             for (QueueConsumerState state : progress.all()) {
                 QueueKey queue = state.key();
