@@ -40,6 +40,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> STORE_QUEUE_SEGMENT_ENTRIES = new ConfigKey<>(
             "store.queue-segment-entries", ConfigType.integer(1024, 10_000_000), "300000",
             "Entries per consume-queue segment file.");
+    public static final ConfigKey<Integer> STORE_MAX_OPEN_QUEUE_FILES = new ConfigKey<>(
+            "store.max-open-queue-files", ConfigType.integer(0, 100_000_000), "0",
+            "Consume-queue files kept open at most (one per queue in use); idle ones are closed beyond that. "
+            + "0: half the process's open-file limit.");
     public static final ConfigKey<Duration> STORE_RETENTION = new ConfigKey<>("store.retention",
             ConfigType.duration(Duration.ofMinutes(1), Duration.ofDays(3650)), "72h",
             "Commit-log segments older than this are deleted (never the active one, never data a group still needs).");
@@ -101,6 +105,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, HOST, GRPC_PORT, GRPC_SHUTDOWN_GRACE, HTTP_PORT, CONTROLLER_ENABLED, CONTROLLER_PORT,
             STORE_FLUSH_POLICY, STORE_ASYNC_FLUSH_INTERVAL, STORE_CHECKPOINT_INTERVAL, STORE_SEGMENT_SIZE, STORE_QUEUE_SEGMENT_ENTRIES,
+            STORE_MAX_OPEN_QUEUE_FILES,
             STORE_RETENTION, STORE_DISK_SOFT_WATERMARK, STORE_DISK_HARD_WATERMARK,
             BROKER_AUTO_CREATE_TOPICS, BROKER_AUTO_CREATE_GROUPS, BROKER_DEFAULT_QUEUES,
             BROKER_AUTO_RENEW_INVISIBLE, BROKER_MAX_AUTO_RENEW, BROKER_MIN_INVISIBLE, BROKER_MAX_INVISIBLE,

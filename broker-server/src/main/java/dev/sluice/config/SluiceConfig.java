@@ -6,6 +6,7 @@ import dev.sluice.broker.BrokerConfig;
 import dev.sluice.broker.TransactionPolicy;
 import dev.sluice.proxy.ProxyConfig;
 import dev.sluice.store.StoreConfig;
+import dev.sluice.store.file.FilePool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(STORE_DISK_SOFT_WATERMARK),
                 v.get(STORE_DISK_HARD_WATERMARK),
                 v.get(STORE_QUEUE_SEGMENT_ENTRIES),
+                v.get(STORE_MAX_OPEN_QUEUE_FILES) == 0 ? FilePool.halfTheProcessLimit() : v.get(STORE_MAX_OPEN_QUEUE_FILES),
                 v.get(BROKER_DEDUP_WINDOW));
         BrokerConfig broker = new BrokerConfig(
                 v.get(BROKER_AUTO_CREATE_TOPICS),

@@ -72,6 +72,7 @@ public final class BrokerGauges {
         storeGauge("sluice.store.disk.free.bytes", s -> s.stats().diskBytesFree());
         storeGauge("sluice.commitlog.bytes", s -> s.stats().commitLogMaxOffset() - s.stats().commitLogMinOffset());
         storeGauge("sluice.commitlog.segments", s -> s.stats().segmentCount());
+        storeGauge("sluice.store.queue.files.open", s -> s.stats().openQueueFiles());
         storeGauge("sluice.store.index.memory.bytes", MessageStore::indexMemoryBytes);
         FunctionTimer.builder("sluice.commitlog.flush", store, s -> s.stats().flushes(), s -> s.stats().flushNanos(),
                         TimeUnit.NANOSECONDS)

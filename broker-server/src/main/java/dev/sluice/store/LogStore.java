@@ -103,7 +103,7 @@ public final class LogStore implements MessageStore {
         try {
             commitLog = CommitLog.open(config.dataDir().resolve("commitlog"), config.segmentBytes());
             queues = ConsumeQueueSet.load(config.dataDir().resolve("consumequeue"), config.queueSegmentEntries(),
-                    commitLog.minOffset());
+                    config.maxOpenQueueFiles(), commitLog.minOffset());
             LogStore store = new LogStore(config, disk, rocks, commitLog, queues);
             new Recovery(commitLog, queues, store.index, store.dispatcher, new Checkpoint(rocks)).run();
             store.start();
@@ -362,7 +362,7 @@ public final class LogStore implements MessageStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(commitLog.minOffset(), commitLog.writtenEnd(), disk.usedBytes(), disk.freeBytes(),
-                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos());
+                commitLog.segmentCount(), commitLog.flushes(), commitLog.flushNanos(), queues.openFiles());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sluice.store;
 
+import dev.sluice.store.file.FilePool;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,6 +18,8 @@ import java.time.Duration;
  *                              (still never data a consumer needs)
  * @param diskHardWatermark     fraction past which writes are refused and needed data may be deleted
  * @param queueSegmentEntries   consume-queue entries per consume-queue segment file
+ * @param maxOpenQueueFiles     consume-queue files kept open at most; idle ones are closed beyond
+ *                              that (default: half the process's open-file limit)
  * @param recentIdWindow        how long message ids stay in the in-memory filters behind
  *                              {@link MessageStore#mightHoldRecentId} (the broker's dedup window; 0: none)
  */
@@ -29,6 +33,7 @@ public record StoreConfig(
         double diskSoftWatermark,
         double diskHardWatermark,
         int queueSegmentEntries,
+        int maxOpenQueueFiles,
         Duration recentIdWindow) {
 
     public static final long DEFAULT_SEGMENT_BYTES = 1L << 30;
@@ -36,6 +41,6 @@ public record StoreConfig(
     public static StoreConfig defaults(Path dataDir) {
         return new StoreConfig(dataDir, DEFAULT_SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofMillis(500),
                 Duration.ofSeconds(10), Duration.ofHours(72), 0.85, 0.95, 300_000,
-                Duration.ofMinutes(10));
+                FilePool.halfTheProcessLimit(), Duration.ofMinutes(10));
     }
 }

@@ -20,6 +20,6 @@ public final class TestStores {
         StoreConfig d = StoreConfig.defaults(dir);
         return LogStore.open(new StoreConfig(dir, 1 << 20, d.flushPolicy(), d.asyncFlushInterval(),
                 d.checkpointInterval(), d.retention(),
-                d.diskSoftWatermark(), d.diskHardWatermark(), 1000, recentIdWindow));
+                d.diskSoftWatermark(), d.diskHardWatermark(), 1000, d.maxOpenQueueFiles(), recentIdWindow));
     }
 }

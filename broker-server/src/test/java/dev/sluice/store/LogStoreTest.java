@@ -162,6 +162,29 @@ class LogStoreTest {
     }
 
     @Test
+    void shouldServeMoreQueuesThanItHoldsFilesOpenForAcrossRestartAndCrash() {
+        int queues = 200; // each queue has a file of its own; the test config keeps four open
+        List<MessageRecord> sent;
+        try (LogStore store = LogStore.open(config(dir, 256 * 1024, FlushPolicy.ASYNC))) {
+            sent = appendAll(store, 3 * queues, queues, 100);
+            store.checkpointNow();
+            assertQueuesHold(store, sent, queues);
+            assertThat(store.stats().openQueueFiles()).isLessThanOrEqualTo(4);
+        }
+        LogStore crashed = LogStore.open(config(dir, 256 * 1024, FlushPolicy.ASYNC));
+        assertQueuesHold(crashed, sent, queues);
+        List<MessageRecord> more = appendAll(crashed, queues, queues, 100);
+        crashed.closeWithoutCheckpoint();
+
+        try (LogStore store = LogStore.open(config(dir, 256 * 1024, FlushPolicy.ASYNC))) {
+            List<MessageRecord> all = new ArrayList<>(sent);
+            all.addAll(more);
+            assertQueuesHold(store, all, queues);
+            assertThat(store.stats().openQueueFiles()).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
     void shouldRebuildConsumeQueuesAfterCrash() throws IOException {
         List<MessageRecord> sent;
         LogStore crashed = LogStore.open(config(dir, 64 * 1024, FlushPolicy.ASYNC));

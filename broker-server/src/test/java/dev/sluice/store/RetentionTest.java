@@ -47,7 +47,7 @@ class RetentionTest {
 
     private LogStore open() {
         StoreConfig config = new StoreConfig(dir, SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofHours(1),
-                Duration.ofHours(1), Duration.ofHours(1), 0.80, 0.95, 8,
+                Duration.ofHours(1), Duration.ofHours(1), 0.80, 0.95, 8, 64,
                 Duration.ofMinutes(10));
         return LogStore.open(config, disk);
     }

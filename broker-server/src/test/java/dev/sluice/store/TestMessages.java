@@ -15,9 +15,10 @@ final class TestMessages {
     }
 
     static StoreConfig config(Path dir, long segmentBytes, FlushPolicy policy) {
-        // a flush interval this long means no background checkpoint happens during a test
+        // a flush interval this long means no background checkpoint happens during a test; four open
+        // queue files make tests of more queues close and reopen files under their reads and writes
         return new StoreConfig(dir, segmentBytes, policy, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(72), 0.85, 0.95, 16, Duration.ofMinutes(10));
+                Duration.ofHours(72), 0.85, 0.95, 16, 4, Duration.ofMinutes(10));
     }
 
     static MessageRecord message(String topic, int queueId, String id, int bodyBytes, Random random) {

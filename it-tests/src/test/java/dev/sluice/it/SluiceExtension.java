@@ -36,9 +36,14 @@ final class SluiceExtension implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts a server with a fresh data directory; extra {@code standalone} options may follow. */
     SluiceProcess start(String... options) throws IOException, InterruptedException {
+        return startWithOpenFilesLimit(0, options);
+    }
+
+    /** Starts a server (and restarts it) under an open-files limit; 0 inherits the test JVM's. */
+    SluiceProcess startWithOpenFilesLimit(int limit, String... options) throws IOException, InterruptedException {
         String node = "node-" + servers.size();
         SluiceProcess server = SluiceProcess.start(installation, testDir.resolve(node),
-                testDir.resolve(node + ".log"), List.of(options));
+                testDir.resolve(node + ".log"), List.of(options), limit);
         servers.add(server);
         return server;
     }

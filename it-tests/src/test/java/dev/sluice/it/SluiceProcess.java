@@ -45,6 +45,8 @@ final class SluiceProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path logFile;
     private final List<String> options;
+    /** 0: the server inherits the test JVM's open-files limit. */
+    private final int openFilesLimit;
     private Process process;
     private int grpcPort;
     private int httpPort;
@@ -52,11 +54,13 @@ final class SluiceProcess implements AutoCloseable {
     private int controllerPort;
     private int starts;
 
-    private SluiceProcess(SluiceInstallation installation, Path dataDir, Path logFile, List<String> options) {
+    private SluiceProcess(SluiceInstallation installation, Path dataDir, Path logFile, List<String> options,
+            int openFilesLimit) {
         this.installation = installation;
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.options = List.copyOf(options);
+        this.openFilesLimit = openFilesLimit;
     }
 
     /**
@@ -66,9 +70,18 @@ final class SluiceProcess implements AutoCloseable {
      */
     static SluiceProcess start(SluiceInstallation installation, Path dataDir, Path logFile, List<String> options)
             throws IOException, InterruptedException {
+        return start(installation, dataDir, logFile, options, 0);
+    }
+
+    /**
+     * Starts a server, at every start, under an open-files limit ({@code prlimit}, util-linux) of
+     * {@code openFilesLimit}, as on a node configured that way.
+     */
+    static SluiceProcess start(SluiceInstallation installation, Path dataDir, Path logFile, List<String> options,
+            int openFilesLimit) throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Files.createDirectories(logFile.getParent());
-        SluiceProcess server = new SluiceProcess(installation, dataDir, logFile, options);
+        SluiceProcess server = new SluiceProcess(installation, dataDir, logFile, options, openFilesLimit);
         server.launch(0, 0, 0);
         return server;
     }
@@ -187,7 +200,11 @@ final class SluiceProcess implements AutoCloseable {
 
     private void launch(int requestedGrpcPort, int requestedHttpPort, int requestedControllerPort)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (openFilesLimit > 0) {
+            command.addAll(List.of("prlimit", "--nofile=" + openFilesLimit + ":" + openFilesLimit, "--"));
+        }
+        command.addAll(List.of(
                 installation.launcher().toString(), "standalone",
                 "--host", "127.0.0.1",
                 "--data-dir", dataDir.toString(),

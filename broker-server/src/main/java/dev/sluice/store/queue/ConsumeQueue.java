@@ -1,6 +1,7 @@
 package dev.sluice.store.queue;
 
 import dev.sluice.store.QueueEntry;
+import dev.sluice.store.file.FilePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class ConsumeQueue {
     private final int queueId;
     private final Path dir;
     private final int entriesPerSegment;
+    private final FilePool files;
     private final ConcurrentSkipListMap<Long, ConsumeQueueSegment> segments = new ConcurrentSkipListMap<>();
     private volatile long firstOffset;
     private volatile long nextOffset;
@@ -54,30 +56,31 @@ public final class ConsumeQueue {
      */
     private volatile QueueTail tail = QueueTail.empty(0);
 
-    private ConsumeQueue(String topic, int queueId, Path dir, int entriesPerSegment) {
+    private ConsumeQueue(String topic, int queueId, Path dir, int entriesPerSegment, FilePool files) {
         this.topic = topic;
         this.queueId = queueId;
         this.dir = dir;
         this.entriesPerSegment = entriesPerSegment;
+        this.files = files;
     }
 
-    static ConsumeQueue create(String topic, int queueId, Path dir, int entriesPerSegment) {
-        return new ConsumeQueue(topic, queueId, dir, entriesPerSegment);
+    static ConsumeQueue create(String topic, int queueId, Path dir, int entriesPerSegment, FilePool files) {
+        return new ConsumeQueue(topic, queueId, dir, entriesPerSegment, files);
     }
 
     /** Opens the files in {@code dir}; entries pointing below {@code commitLogMinOffset} are already gone. */
-    static ConsumeQueue load(String topic, int queueId, Path dir, int entriesPerSegment, long commitLogMinOffset)
-            throws IOException {
-        ConsumeQueue queue = new ConsumeQueue(topic, queueId, dir, entriesPerSegment);
+    static ConsumeQueue load(String topic, int queueId, Path dir, int entriesPerSegment, FilePool files,
+            long commitLogMinOffset) throws IOException {
+        ConsumeQueue queue = new ConsumeQueue(topic, queueId, dir, entriesPerSegment, files);
         List<Long> bases;
-        try (Stream<Path> files = Files.list(dir)) {
-            bases = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{20}"))
+        try (Stream<Path> names = Files.list(dir)) {
+            bases = names.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{20}"))
                     .map(Long::parseLong).sorted().toList();
         }
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             long capacity = i + 1 < bases.size() ? bases.get(i + 1) - base : entriesPerSegment;
-            queue.segments.put(base, ConsumeQueueSegment.open(dir, base, capacity));
+            queue.segments.put(base, ConsumeQueueSegment.open(dir, base, capacity, files));
         }
         if (!queue.segments.isEmpty()) {
             ConsumeQueueSegment last = queue.segments.lastEntry().getValue();
@@ -85,7 +88,7 @@ public final class ConsumeQueue {
             if (lastCount > entriesPerSegment) {
                 // written with a larger segment setting: treat that file as full
                 last.close();
-                queue.segments.put(last.baseOffset(), ConsumeQueueSegment.open(dir, last.baseOffset(), lastCount));
+                queue.segments.put(last.baseOffset(), ConsumeQueueSegment.open(dir, last.baseOffset(), lastCount, files));
             }
             queue.firstOffset = queue.segments.firstKey();
             queue.nextOffset = last.baseOffset() + lastCount;
@@ -191,7 +194,7 @@ public final class ConsumeQueue {
         }
         Files.createDirectories(dir);
         long base = last == null ? offset : last.getValue().endOffset();
-        ConsumeQueueSegment segment = ConsumeQueueSegment.open(dir, base, entriesPerSegment);
+        ConsumeQueueSegment segment = ConsumeQueueSegment.open(dir, base, entriesPerSegment, files);
         segments.put(base, segment);
         return segment;
     }

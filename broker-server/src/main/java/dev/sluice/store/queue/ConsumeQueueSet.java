@@ -1,5 +1,6 @@
 package dev.sluice.store.queue;
 
+import dev.sluice.store.file.FilePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,20 +22,26 @@ public final class ConsumeQueueSet implements AutoCloseable {
 
     private final Path root;
     private final int entriesPerSegment;
+    private final FilePool files;
     private final Map<String, Map<Integer, ConsumeQueue>> byTopic = new ConcurrentHashMap<>();
 
-    private ConsumeQueueSet(Path root, int entriesPerSegment) {
+    private ConsumeQueueSet(Path root, int entriesPerSegment, FilePool files) {
         this.root = root;
         this.entriesPerSegment = entriesPerSegment;
+        this.files = files;
     }
 
-    /** Opens every queue found on disk; entries pointing below {@code commitLogMinOffset} count as deleted. */
-    public static ConsumeQueueSet load(Path root, int entriesPerSegment, long commitLogMinOffset) throws IOException {
+    /**
+     * Opens every queue found on disk; entries pointing below {@code commitLogMinOffset} count as
+     * deleted. At most {@code maxOpenFiles} queue files stay open (idle ones are closed).
+     */
+    public static ConsumeQueueSet load(Path root, int entriesPerSegment, int maxOpenFiles, long commitLogMinOffset)
+            throws IOException {
         if (entriesPerSegment <= 0) {
             throw new IllegalArgumentException("queue segment entries must be positive: " + entriesPerSegment);
         }
         Files.createDirectories(root);
-        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerSegment);
+        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerSegment, new FilePool(maxOpenFiles));
         for (Path topicDir : list(root)) {
             String topic = topicDir.getFileName().toString();
             for (Path queueDir : list(topicDir)) {
@@ -44,7 +51,8 @@ public final class ConsumeQueueSet implements AutoCloseable {
                     continue;
                 }
                 int queueId = Integer.parseInt(name);
-                ConsumeQueue queue = ConsumeQueue.load(topic, queueId, queueDir, entriesPerSegment, commitLogMinOffset);
+                ConsumeQueue queue = ConsumeQueue.load(topic, queueId, queueDir, entriesPerSegment, set.files,
+                        commitLogMinOffset);
                 set.byTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(queueId, queue);
             }
         }
@@ -67,7 +75,12 @@ public final class ConsumeQueueSet implements AutoCloseable {
     public ConsumeQueue getOrCreate(String topic, int queueId) {
         return byTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(queueId,
                 id -> ConsumeQueue.create(topic, id, root.resolve(topic).resolve(Integer.toString(id)),
-                        entriesPerSegment));
+                        entriesPerSegment, files));
+    }
+
+    /** Queue files open now. */
+    public int openFiles() {
+        return files.openCount();
     }
 
     public Iterable<ConsumeQueue> all() {

@@ -1,6 +1,7 @@
 package dev.sluice.store.queue;
 
 import dev.sluice.store.QueueEntry;
+import dev.sluice.store.file.FilePool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,8 @@ class ConsumeQueueTest {
 
     @TempDir
     Path dir;
+    /** Two open files for queues of many files: every test also runs with files closed and reopened under it. */
+    private final FilePool files = new FilePool(2);
 
     /** Entry n points at commit-log offset 1000 + 10 n, so any entry read can be checked. */
     private static void add(ConsumeQueue queue, long offset) {
@@ -57,7 +60,7 @@ class ConsumeQueueTest {
 
     @Test
     void shouldServeEntriesFromMemoryUntilAPageGathersOrTheTailIsWritten() throws IOException {
-        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
+        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES, files);
         for (long o = 0; o < 5; o++) {
             add(queue, o);
         }
@@ -87,7 +90,7 @@ class ConsumeQueueTest {
 
     @Test
     void shouldKeepHolesAndReadAcrossThemInMemory() throws IOException {
-        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
+        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES, files);
         add(queue, 0);
         add(queue, 3); // recovery found no record for 1 and 2
         queue.publish();
@@ -100,7 +103,7 @@ class ConsumeQueueTest {
 
     @Test
     void shouldReopenWithWhatWasWrittenAndDropTheRestOnTruncation() throws IOException {
-        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
+        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES, files);
         for (long o = 0; o < 150; o++) {
             add(queue, o);
             queue.publish();
@@ -109,7 +112,7 @@ class ConsumeQueueTest {
         publishBatch(queue, 150, 160);
         // what a crash leaves: the files, not the entries in memory
         queue.close();
-        ConsumeQueue reopened = ConsumeQueue.load("t", 0, dir, SEGMENT_ENTRIES, 0);
+        ConsumeQueue reopened = ConsumeQueue.load("t", 0, dir, SEGMENT_ENTRIES, files, 0);
         assertThat(reopened.nextOffset()).isEqualTo(150);
         assertEntries(reopened.read(0, 1000), 0, 150);
 
@@ -129,7 +132,7 @@ class ConsumeQueueTest {
 
     @Test
     void shouldMoveTheFirstOffsetPastEntriesStillInMemory() throws IOException {
-        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
+        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES, files);
         publishBatch(queue, 0, 130);
         queue.writeTail();
         publishBatch(queue, 130, 140);
@@ -143,7 +146,7 @@ class ConsumeQueueTest {
 
     @Test
     void shouldGiveConcurrentReadersAGapFreePrefixWhileTheWriterGrowsAndWritesTails() throws Exception {
-        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES);
+        ConsumeQueue queue = ConsumeQueue.create("t", 0, dir, SEGMENT_ENTRIES, files);
         int total = 20_000;
         AtomicBoolean done = new AtomicBoolean();
         List<CompletableFuture<Long>> readers = new ArrayList<>();

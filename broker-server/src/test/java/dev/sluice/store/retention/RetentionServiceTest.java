@@ -44,7 +44,7 @@ class RetentionServiceTest {
     void tellsTheNewestWriteTimeOfTheSegmentsItDeletedAndNothingWhenItDeletesNone() throws IOException {
         List<Long> told = new ArrayList<>();
         try (CommitLog log = CommitLog.open(dir.resolve("commitlog"), 16 * 1024);
-             ConsumeQueueSet queues = ConsumeQueueSet.load(dir.resolve("consumequeue"), 1024, log.minOffset())) {
+             ConsumeQueueSet queues = ConsumeQueueSet.load(dir.resolve("consumequeue"), 1024, 16, log.minOffset())) {
             MessageRecord message = new MessageRecord("logs", 0, "m", MessageKind.NORMAL, "", List.of(), "", 0, 0,
                     "host", Map.of(), Map.of(), new byte[1000]);
             for (int i = 0; log.segmentCount() < 4; i++) {
