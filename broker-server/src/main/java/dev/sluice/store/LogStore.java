@@ -6,7 +6,6 @@ import dev.sluice.store.commitlog.DecodedRecord;
 import dev.sluice.store.commitlog.RecordCodec;
 import dev.sluice.store.commitlog.RecordFormat;
 import dev.sluice.store.index.MessageIndex;
-import dev.sluice.store.index.RecentIds;
 import dev.sluice.store.kv.RocksKeyValueStore;
 import dev.sluice.store.kv.RocksStore;
 import dev.sluice.store.queue.ConsumeQueue;
@@ -70,7 +69,7 @@ public final class LogStore implements MessageStore {
         this.disk = disk;
         this.rocks = rocks;
         this.kv = new RocksKeyValueStore(rocks, config.flushPolicy() == FlushPolicy.SYNC);
-        this.index = new MessageIndex(rocks, new RecentIds(config.recentIdWindow(), System.currentTimeMillis()));
+        this.index = new MessageIndex(rocks, config.recentIdWindow(), System.currentTimeMillis());
         this.commitLog = commitLog;
         this.queues = queues;
         this.dispatcher = new Dispatcher(index, rocks);

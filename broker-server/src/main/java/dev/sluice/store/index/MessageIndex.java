@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
 
@@ -57,11 +59,14 @@ public final class MessageIndex {
     /** Writer thread: the generation of the last entry added, to skip the set for the rest of the hour. */
     private int lastGeneration = -1;
 
-    public MessageIndex(RocksStore rocks, RecentIds recent) {
+    /** Opens the index; ids stored within {@code recentIdWindow} are also kept in {@link RecentIds}. */
+    public MessageIndex(RocksStore rocks, Duration recentIdWindow, long nowMillis) {
         this.rocks = rocks;
-        this.recent = recent;
         dropFirstFormat();
         loadGenerations();
+        // nothing indexed before this start was stored after the end of the newest generation
+        this.recent = new RecentIds(recentIdWindow, nowMillis, generations.isEmpty() ? OptionalLong.empty()
+                : OptionalLong.of((generations.last() + 1L) * GENERATION_MILLIS));
     }
 
     private void dropFirstFormat() {

@@ -3,6 +3,7 @@ package dev.sluice.store.index;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The (topic, message id) pairs indexed within a window, in Bloom filters, so that the dedup check
@@ -12,7 +13,8 @@ import java.util.List;
  * up in the index as before.
  *
  * <p>Pairs indexed before this process started are in no filter, so a "no" is trusted only from
- * one window after the start. A filter is sized from the rate its predecessor saw and sealed when
+ * one window after the newest of them was stored: at once for a new store, which is what a
+ * benchmark or a new deployment starts with. A filter is sized from the rate its predecessor saw and sealed when
  * its window is over or it is full; a sealed filter is dropped once everything in it is older than
  * the window. Past a budget of ids in all filters (50 million, ~75 MB) the oldest go, and "no" is
  * not trusted again until what they held has aged out.
@@ -48,14 +50,19 @@ public final class RecentIds {
     private volatile Filter current;
     private volatile List<Sealed> sealed = List.of();
 
-    public RecentIds(Duration window, long nowMillis) {
-        this(window, nowMillis, MAX_IDS);
+    /**
+     * @param indexedBeforeUpTo a time at or after which no pair indexed before this process
+     *                          started was stored; empty when none was
+     */
+    public RecentIds(Duration window, long nowMillis, OptionalLong indexedBeforeUpTo) {
+        this(window, nowMillis, indexedBeforeUpTo, MAX_IDS);
     }
 
-    RecentIds(Duration window, long nowMillis, long maxIds) {
+    RecentIds(Duration window, long nowMillis, OptionalLong indexedBeforeUpTo, long maxIds) {
         this.windowMillis = window.toMillis();
         this.maxIds = maxIds;
-        this.trustedFromMillis = nowMillis + windowMillis;
+        this.trustedFromMillis = indexedBeforeUpTo.isPresent() ? indexedBeforeUpTo.getAsLong() + windowMillis
+                : Long.MIN_VALUE;
         this.current = new Filter(MIN_IDS_PER_FILTER, nowMillis);
     }
 

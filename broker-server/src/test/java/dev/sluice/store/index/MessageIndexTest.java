@@ -36,7 +36,7 @@ class MessageIndexTest {
     @BeforeEach
     void open() {
         rocks = RocksStore.open(dir);
-        index = new MessageIndex(rocks, new RecentIds(WINDOW, T0));
+        index = new MessageIndex(rocks, WINDOW, T0);
     }
 
     @AfterEach
@@ -67,6 +67,16 @@ class MessageIndexTest {
             return offsets.size() < max;
         });
         return offsets;
+    }
+
+    @Test
+    void aNewIndexAnswersRecentIdQuestionsAtOnceAndAReopenedOneOnlyAWindowAfterItsNewestHour() {
+        assertThat(index.mightHoldRecent("orders", "never-sent")).as("nothing stored: no lookup needed").isFalse();
+
+        add("orders", "sent-before-restart", "k", 10, System.currentTimeMillis());
+        reopen();
+        assertThat(index.mightHoldRecent("orders", "sent-before-restart")).as("in no filter after a restart").isTrue();
+        assertThat(index.mightHoldRecent("orders", "never-sent")).isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sluice.store.index;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,16 +18,26 @@ class RecentIdsTest {
     }
 
     @Test
-    void shouldTrustNoAnswerOnlyOneWindowAfterTheStart() {
-        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START);
+    void shouldTrustNoAnswerOnlyOneWindowAfterTheNewestIdStoredBeforeTheStart() {
+        long storedBefore = START - 4_000;
+        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, OptionalLong.of(storedBefore));
         // stored before the start, so in no filter: must be looked up
-        assertThat(ids.mightContain("orders", "from-before-the-start", START + WINDOW - 1)).isTrue();
-        assertThat(ids.mightContain("orders", "from-before-the-start", START + WINDOW)).isFalse();
+        assertThat(ids.mightContain("orders", "from-before-the-start", START)).isTrue();
+        assertThat(ids.mightContain("orders", "from-before-the-start", storedBefore + WINDOW - 1)).isTrue();
+        assertThat(ids.mightContain("orders", "from-before-the-start", storedBefore + WINDOW)).isFalse();
+    }
+
+    @Test
+    void shouldTrustNoAnswerAtOnceWhenNothingWasStoredBeforeTheStart() {
+        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, OptionalLong.empty());
+        assertThat(ids.mightContain("orders", "never-sent", START)).isFalse();
+        ids.add("orders", "sent", START);
+        assertThat(ids.mightContain("orders", "sent", START + 1)).isTrue();
     }
 
     @Test
     void shouldHoldEveryIdOfTheWindowAndFewOthers() {
-        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START);
+        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, OptionalLong.of(START));
         long now = START + WINDOW;
         for (int i = 0; i < 200_000; i++) { // fills and seals several filters
             ids.add("orders", "id-" + i, now + i / 100);
@@ -41,7 +52,7 @@ class RecentIdsTest {
 
     @Test
     void shouldForgetIdsOnceTheyAreOlderThanTheWindow() {
-        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START);
+        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, OptionalLong.of(START));
         long now = START + WINDOW;
         ids.add("orders", "old", now);
         ids.add("orders", "recent", now + WINDOW - 1);
@@ -57,7 +68,7 @@ class RecentIdsTest {
 
     @Test
     void shouldStopTrustingNoAnswersWhenOverBudget() {
-        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, 200_000);
+        RecentIds ids = new RecentIds(Duration.ofMillis(WINDOW), START, OptionalLong.of(START), 200_000);
         long now = START + WINDOW;
         for (int i = 0; i < 300_000; i++) { // more ids within one window than the budget holds
             ids.add("orders", "id-" + i, now);
@@ -69,7 +80,7 @@ class RecentIdsTest {
 
     @Test
     void shouldAnswerMaybeWithoutAWindow() {
-        RecentIds ids = new RecentIds(Duration.ZERO, START);
+        RecentIds ids = new RecentIds(Duration.ZERO, START, OptionalLong.empty());
         ids.add("orders", "id", START);
         assertThat(ids.mightContain("orders", "anything", START + 1_000_000)).isTrue();
     }
