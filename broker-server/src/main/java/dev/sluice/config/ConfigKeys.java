@@ -43,7 +43,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> STORE_MAX_OPEN_QUEUE_FILES = new ConfigKey<>(
             "store.max-open-queue-files", ConfigType.integer(0, 100_000_000), "0",
             "Consume-queue files kept open at most (one per queue in use); idle ones are closed beyond that. "
-            + "0: half the process's open-file limit.");
+            + "0: the process's open-file limit less a quarter of it, at most 4096, kept for everything else.");
     public static final ConfigKey<Duration> STORE_RETENTION = new ConfigKey<>("store.retention",
             ConfigType.duration(Duration.ofMinutes(1), Duration.ofDays(3650)), "72h",
             "Commit-log segments older than this are deleted (never the active one, never data a group still needs).");

@@ -58,7 +58,7 @@ public record SluiceConfig(ServerConfig server, StoreConfig store, BrokerConfig 
                 v.get(STORE_DISK_SOFT_WATERMARK),
                 v.get(STORE_DISK_HARD_WATERMARK),
                 v.get(STORE_QUEUE_SEGMENT_ENTRIES),
-                v.get(STORE_MAX_OPEN_QUEUE_FILES) == 0 ? FilePool.halfTheProcessLimit() : v.get(STORE_MAX_OPEN_QUEUE_FILES),
+                v.get(STORE_MAX_OPEN_QUEUE_FILES) == 0 ? FilePool.fitProcessLimit() : v.get(STORE_MAX_OPEN_QUEUE_FILES),
                 v.get(BROKER_DEDUP_WINDOW));
         BrokerConfig broker = new BrokerConfig(
                 v.get(BROKER_AUTO_CREATE_TOPICS),

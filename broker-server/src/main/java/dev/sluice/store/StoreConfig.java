@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param diskHardWatermark     fraction past which writes are refused and needed data may be deleted
  * @param queueSegmentEntries   consume-queue entries per consume-queue segment file
  * @param maxOpenQueueFiles     consume-queue files kept open at most; idle ones are closed beyond
- *                              that (default: half the process's open-file limit)
+ *                              that (default: the process's open-file limit less a quarter of
+ *                              it, at most 4096, for everything else)
  * @param recentIdWindow        how long message ids stay in the in-memory filters behind
  *                              {@link MessageStore#mightHoldRecentId} (the broker's dedup window; 0: none)
  */
@@ -41,6 +42,6 @@ public record StoreConfig(
     public static StoreConfig defaults(Path dataDir) {
         return new StoreConfig(dataDir, DEFAULT_SEGMENT_BYTES, FlushPolicy.ASYNC, Duration.ofMillis(500),
                 Duration.ofSeconds(10), Duration.ofHours(72), 0.85, 0.95, 300_000,
-                FilePool.halfTheProcessLimit(), Duration.ofMinutes(10));
+                FilePool.fitProcessLimit(), Duration.ofMinutes(10));
     }
 }

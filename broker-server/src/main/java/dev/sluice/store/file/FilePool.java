@@ -30,12 +30,13 @@ public final class FilePool {
     }
 
     /**
-     * Half the process's open-file limit: the other half stays for sockets, the commit log,
-     * RocksDB and the JVM. 4096 where the JVM does not tell the limit.
+     * The process's open-file limit less what sockets, the commit log, RocksDB and the JVM need:
+     * a quarter of the limit, at most 4096. 4096 where the JVM does not tell the limit.
      */
-    public static int halfTheProcessLimit() {
+    public static int fitProcessLimit() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, unix.getMaxFileDescriptorCount() / 2));
+            long limit = unix.getMaxFileDescriptorCount();
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - Math.min(limit / 4, 4096)));
         }
         return 4096;
     }
