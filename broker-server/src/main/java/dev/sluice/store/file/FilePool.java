@@ -41,10 +41,6 @@ public final class FilePool {
         return 4096;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /** Files open now. */
     public synchronized int openCount() {
         return open.size();

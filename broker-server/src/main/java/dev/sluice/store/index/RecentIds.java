@@ -14,10 +14,10 @@ import java.util.OptionalLong;
  *
  * <p>Pairs indexed before this process started are in no filter, so a "no" is trusted only from
  * one window after the newest of them was stored: at once for a new store, which is what a
- * benchmark or a new deployment starts with. A filter is sized from the rate its predecessor saw and sealed when
- * its window is over or it is full; a sealed filter is dropped once everything in it is older than
- * the window. Past a budget of ids in all filters (50 million, ~75 MB) the oldest go, and "no" is
- * not trusted again until what they held has aged out.
+ * benchmark or a new deployment starts with. A filter is sized from the rate its predecessor saw
+ * and sealed when its window is over or it is full; a sealed filter is dropped once everything
+ * in it is older than the window. Past a budget of ids in all filters (50 million, ~75 MB) the
+ * oldest go, and "no" is not trusted again until what they held has aged out.
  *
  * <p>Threading: the store's writer thread adds (and seals); any thread asks. A question racing the
  * add of the same pair may get "no": the caller's claim on the id covers that time.
