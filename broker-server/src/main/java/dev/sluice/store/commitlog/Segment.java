@@ -1,6 +1,7 @@
 package dev.sluice.store.commitlog;
 
-import dev.sluice.store.file.ReadChannel;
+import dev.sluice.store.file.FilePool;
+import dev.sluice.store.file.PooledFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,11 +21,18 @@ import java.nio.file.attribute.FileTime;
  */
 final class Segment {
 
+    /**
+     * Segments are few (one per GiB written) and read all the time: their read channels open on
+     * the first read and stay open, however many there are.
+     */
+    private static final FilePool READERS = new FilePool(Integer.MAX_VALUE);
+
     private final Path path;
     private final long baseOffset;
     private final long capacity;
     private final FileChannel writeChannel;
-    private final ReadChannel readChannel;
+    /** Readers never use the writer's channel: an interrupted reader would close it. */
+    private final PooledFile readChannel;
     private volatile long writePosition;
     private volatile boolean deleted;
 
@@ -33,7 +41,7 @@ final class Segment {
         this.baseOffset = baseOffset;
         this.capacity = capacity;
         this.writeChannel = writeChannel;
-        this.readChannel = new ReadChannel(path);
+        this.readChannel = new PooledFile(path, READERS);
     }
 
     static Path fileFor(Path dir, long baseOffset) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PooledFileTest {
 
@@ -160,6 +163,45 @@ class PooledFileTest {
         assertThatThrownBy(() -> file.force()).isInstanceOf(ClosedChannelException.class);
         assertThat(file.path()).doesNotExist();
         assertThat(pool.openCount()).isZero();
+    }
+
+    @Test
+    void filesNobodyUsesHoldNoFileDescriptor() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(fds), "needs Linux /proc");
+        FilePool pool = new FilePool(1000);
+        List<PooledFile> files = new ArrayList<>();
+        long before = count(fds);
+        for (int i = 0; i < 300; i++) {
+            files.add(new PooledFile(Files.writeString(dir.resolve("f" + i), "entry " + i), pool));
+        }
+        assertThat(count(fds) - before).as("descriptors opened for unused files").isLessThan(20);
+
+        ByteBuffer dst = ByteBuffer.allocate(9);
+        assertThat(files.get(123).readFully(dst, 0)).isEqualTo(9);
+        assertThat(new String(dst.array(), StandardCharsets.UTF_8)).isEqualTo("entry 123");
+        assertThat(pool.openCount()).isEqualTo(1);
+        for (PooledFile file : files) {
+            file.close();
+        }
+    }
+
+    @Test
+    void readingAfterCloseFailsWhetherOrNotItWasEverOpened() throws IOException {
+        FilePool pool = new FilePool(4);
+        PooledFile unread = new PooledFile(Files.writeString(dir.resolve("a"), "abc"), pool);
+        PooledFile read = new PooledFile(Files.writeString(dir.resolve("b"), "abc"), pool);
+        read.readFully(ByteBuffer.allocate(3), 0);
+        unread.close();
+        read.close();
+        assertThatThrownBy(() -> unread.readFully(ByteBuffer.allocate(3), 0)).isInstanceOf(ClosedChannelException.class);
+        assertThatThrownBy(() -> read.readFully(ByteBuffer.allocate(3), 0)).isInstanceOf(ClosedChannelException.class);
+    }
+
+    private static long count(Path fds) throws IOException {
+        try (Stream<Path> list = Files.list(fds)) {
+            return list.count();
+        }
     }
 
     @Test
