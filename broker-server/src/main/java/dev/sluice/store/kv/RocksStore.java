@@ -18,6 +18,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +62,16 @@ public final class RocksStore implements AutoCloseable {
      */
     private static final long MAX_WAL_BYTES = 256L << 20;
     /**
-     * Every family's table blocks, index and bloom filter blocks included, share this cache. Left
-     * to RocksDB, index and filter blocks of every table file stay in memory beside the cache:
-     * ~1.7 bytes per stored message id (17 MB at 10 M messages), so the broker's memory would grow
-     * with its backlog. Filters and indexes are partitioned so that a lookup loads 4 KiB pieces,
-     * not a whole file's filter, once the cache holds only part of them.
+     * All the memory RocksDB may hold: every family's table blocks, index and bloom filter blocks
+     * included, and its memtables, charged to this cache. Left to RocksDB, index and filter blocks
+     * of every table file stay in memory beside the cache (~1.7 bytes per stored message id), and
+     * each family may hold two 64 MiB memtables, so the broker's memory would grow with its backlog
+     * and with the number of families being written. Filters and indexes are partitioned so that a
+     * lookup loads 4 KiB pieces, not a whole file's filter, once the cache holds only part of them.
      */
-    private static final long BLOCK_CACHE_BYTES = 64L << 20;
+    private static final long BLOCK_CACHE_BYTES = 128L << 20;
+    /** The memtables' share of the cache: past 7/8 of it the largest memtable is flushed. */
+    private static final long MEMTABLE_BYTES = 64L << 20;
     private static final long METADATA_BLOCK_BYTES = 4096;
 
     private final RocksDB db;
@@ -75,6 +79,7 @@ public final class RocksStore implements AutoCloseable {
     private final ColumnFamilyOptions familyOptions;
     private final ColumnFamilyOptions lookupOptions;
     private final LRUCache blockCache;
+    private final WriteBufferManager memtableBudget;
     private final List<ColumnFamilyHandle> allHandles;
     private final Map<Family, ColumnFamilyHandle> handles;
     private final WriteOptions asyncWrites = new WriteOptions();
@@ -83,24 +88,27 @@ public final class RocksStore implements AutoCloseable {
     private boolean closed;
 
     private RocksStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
-                       ColumnFamilyOptions lookupOptions, LRUCache blockCache,
+                       ColumnFamilyOptions lookupOptions, LRUCache blockCache, WriteBufferManager memtableBudget,
                        List<ColumnFamilyHandle> allHandles, Map<Family, ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
         this.lookupOptions = lookupOptions;
         this.blockCache = blockCache;
+        this.memtableBudget = memtableBudget;
         this.allHandles = allHandles;
         this.handles = handles;
     }
 
     public static RocksStore open(Path dir) {
+        LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        WriteBufferManager memtableBudget = new WriteBufferManager(MEMTABLE_BYTES, blockCache);
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
                 // the WAL stays until a later flush, so replaying it need not write SST files first
                 .setAvoidFlushDuringRecovery(true)
-                .setMaxTotalWalSize(MAX_WAL_BYTES);
-        LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+                .setMaxTotalWalSize(MAX_WAL_BYTES)
+                .setWriteBufferManager(memtableBudget);
         ColumnFamilyOptions familyOptions = familyOptions(blockCache);
         ColumnFamilyOptions lookupOptions = pointLookupOptions(blockCache);
         try {
@@ -125,12 +133,14 @@ public final class RocksStore implements AutoCloseable {
                     }
                 }
             }
-            return new RocksStore(db, dbOptions, familyOptions, lookupOptions, blockCache, allHandles, handles);
+            return new RocksStore(db, dbOptions, familyOptions, lookupOptions, blockCache, memtableBudget,
+                    allHandles, handles);
         } catch (RocksDBException | IOException e) {
             familyOptions.close();
             lookupOptions.close();
-            blockCache.close();
             dbOptions.close();
+            memtableBudget.close();
+            blockCache.close();
             throw new StoreException(StoreException.Reason.IO_ERROR, "cannot open RocksDB in " + dir, e);
         }
     }
@@ -353,12 +363,16 @@ public final class RocksStore implements AutoCloseable {
     }
 
     /**
-     * Native memory RocksDB holds for this store: memtables, the block cache, and index and filter
-     * blocks of table files kept outside the cache (none with this configuration).
+     * Native memory RocksDB holds for this store: the block cache with the memtables charged to it,
+     * and index and filter blocks of table files kept outside the cache (none with this configuration).
      */
     public long memoryBytes() {
-        return tableReaderBytesOutsideCache() + sumOverFamilies("rocksdb.cur-size-all-mem-tables")
-                + guarded(blockCache::getUsage);
+        return tableReaderBytesOutsideCache() + guarded(blockCache::getUsage);
+    }
+
+    /** Test hook: memtables of all families, mutable or waiting for their flush. */
+    long memtableBytes() {
+        return sumOverFamilies("rocksdb.cur-size-all-mem-tables");
     }
 
     /** Index and filter blocks of table files held outside the block cache, over all families. */
@@ -393,8 +407,9 @@ public final class RocksStore implements AutoCloseable {
             syncWrites.close();
             familyOptions.close();
             lookupOptions.close();
-            blockCache.close();
             dbOptions.close();
+            memtableBudget.close();
+            blockCache.close();
         } finally {
             lifecycle.writeLock().unlock();
         }

@@ -120,4 +120,29 @@ class RocksKeyValueStoreTest {
             assertThat(rocks.memoryBytes()).isPositive();
         }
     }
+
+    @Test
+    void shouldFlushMemtablesOfAllFamiliesOnceTogetherTheyPassTheirShareOfTheCache() {
+        byte[] value = new byte[1024];
+        List<Family> families = List.of(Family.MESSAGE_ID, Family.CONSUMER_STATE, Family.DELIVERY_HISTORY);
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            // 40 MiB a family: each alone stays below its own 64 MiB write buffer, together they do not
+            for (Family family : families) {
+                for (int from = 0; from < 40 * 1024; from += 1024) {
+                    int first = from;
+                    rocks.write(batch -> {
+                        for (int i = first; i < first + 1024; i++) {
+                            batch.put(rocks.handle(family), b(String.format("key/%08d", i)), value);
+                        }
+                    }, false);
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> rocks.memtableBytes() <= 64L << 20);
+            assertThat(rocks.memoryBytes()).isLessThanOrEqualTo(130L << 20);
+            for (Family family : families) {
+                assertThat(rocks.get(family, b(String.format("key/%08d", 40 * 1024 - 1)))).isEqualTo(value);
+            }
+        }
+    }
 }
