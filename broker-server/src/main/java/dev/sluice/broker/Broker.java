@@ -103,8 +103,11 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<List<Delivery>> receive(ReceiveRequest request);
 
-    /** Marks the delivery behind {@code receiptHandle} consumed; INVALID_RECEIPT_HANDLE if it is not current. */
-    void ack(String group, String topic, String receiptHandle);
+    /**
+     * Marks the delivery behind {@code receiptHandle} consumed; throws INVALID_RECEIPT_HANDLE if it
+     * is not current. The future completes once the ack is durable, or with the store's failure.
+     */
+    CompletableFuture<Void> ack(String group, String topic, String receiptHandle);
 
     /**
      * Moves the delivery's invisibility deadline to now + {@code invisibleDuration}; returns the

@@ -325,8 +325,8 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public void ack(String group, String topic, String receiptHandle) {
-        pops.ack(group, topic, receiptHandle);
+    public CompletableFuture<Void> ack(String group, String topic, String receiptHandle) {
+        return pops.ack(group, topic, receiptHandle);
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class ConfigKeys {
 
     public static final ConfigKey<FlushPolicy> STORE_FLUSH_POLICY = new ConfigKey<>("store.flush-policy",
             ConfigType.oneOf(FlushPolicy.class), "ASYNC",
-            "SYNC acknowledges a send only after fsync; ASYNC after the write reaches the page cache.");
+            "SYNC acknowledges a send, and answers a consumer's ack, only after fsync; ASYNC after the write"
+                    + " reaches the page cache. Acks that arrive together share one write (and under SYNC one fsync).");
     public static final ConfigKey<Duration> STORE_ASYNC_FLUSH_INTERVAL = new ConfigKey<>(
             "store.async-flush-interval", ConfigType.duration(Duration.ofMillis(1), Duration.ofMinutes(1)),
             "500ms", "How often the ASYNC flush policy flushes the commit log to disk.");

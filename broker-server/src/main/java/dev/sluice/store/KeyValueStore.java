@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,8 +31,15 @@ public interface KeyValueStore {
 
     void delete(Space space, byte[] key);
 
-    /** Applies every put/delete of the batch atomically. */
+    /** Applies every put/delete of the batch atomically; returns once it is durable as configured. */
     void write(Batch batch);
+
+    /**
+     * Applies the batch atomically without waiting: the future completes once it is durable as
+     * configured. Batches handed over together from many threads share one write to disk; all
+     * batches, whether from {@link #write} or from here, are applied in the order they came.
+     */
+    CompletableFuture<Void> writeLater(Batch batch);
 
     /** Visits every entry whose key starts with {@code prefix}, in key order. */
     void scan(Space space, byte[] prefix, BiConsumer<byte[], byte[]> visitor);

@@ -49,7 +49,7 @@ public final class LogStore implements MessageStore {
 
     private final StoreConfig config;
     private final RocksStore rocks;
-    private final KeyValueStore kv;
+    private final RocksKeyValueStore kv;
     private final MessageIndex index;
     private final CommitLog commitLog;
     private final ConsumeQueueSet queues;
@@ -407,6 +407,6 @@ public final class LogStore implements MessageStore {
             flusher.finalCheckpoint();
         }
         dispatcher.close();
-        closeQuietly(queues, commitLog, rocks);
+        closeQuietly(kv, queues, commitLog, rocks);
     }
 }

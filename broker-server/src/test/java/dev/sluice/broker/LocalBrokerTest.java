@@ -103,7 +103,7 @@ class LocalBrokerTest {
         List<Delivery> first = receive("g", "orders", 10, Duration.ofSeconds(30));
         assertThat(ids(first)).containsExactlyInAnyOrder("m1", "m2", "m3");
         assertThat(first).allSatisfy(d -> assertThat(d.deliveryAttempt()).isEqualTo(1));
-        first.forEach(d -> broker.ack("g", "orders", d.receiptHandle()));
+        first.forEach(d -> broker.ack("g", "orders", d.receiptHandle()).join());
         assertThat(receive("g", "orders", 10, Duration.ofSeconds(30))).isEmpty();
         assertThat(broker.lag("g")).allSatisfy(l -> assertThat(l.lag()).isZero());
     }
@@ -116,7 +116,7 @@ class LocalBrokerTest {
         List<Delivery> got = broker.receive(new ReceiveRequest("g", "orders", -1, TagFilter.parse("A"), 10,
                 Duration.ofSeconds(30), false, Duration.ZERO, "c", "")).join();
         assertThat(ids(got)).containsExactly("a");
-        broker.ack("g", "orders", got.get(0).receiptHandle());
+        broker.ack("g", "orders", got.get(0).receiptHandle()).join();
         assertThat(broker.lag("g")).singleElement().satisfies(l -> assertThat(l.lag()).isZero());
     }
 
@@ -132,7 +132,7 @@ class LocalBrokerTest {
         assertThatThrownBy(() -> broker.ack("g", "orders", first.receiptHandle()))
                 .isInstanceOfSatisfying(BrokerException.class,
                         e -> assertThat(e.error()).isEqualTo(BrokerError.INVALID_RECEIPT_HANDLE));
-        broker.ack("g", "orders", second.receiptHandle());
+        broker.ack("g", "orders", second.receiptHandle()).join();
     }
 
     private List<Delivery> lastReceived = List.of();
@@ -172,7 +172,7 @@ class LocalBrokerTest {
         assertThatThrownBy(() -> broker.ack("other-group", "orders", d.receiptHandle()))
                 .isInstanceOfSatisfying(BrokerException.class,
                         e -> assertThat(e.error()).isEqualTo(BrokerError.INVALID_RECEIPT_HANDLE));
-        broker.ack("g", "orders", d.receiptHandle());
+        broker.ack("g", "orders", d.receiptHandle()).join();
         assertThatThrownBy(() -> broker.ack("g", "orders", d.receiptHandle()))
                 .isInstanceOfSatisfying(BrokerException.class,
                         e -> assertThat(e.error()).isEqualTo(BrokerError.INVALID_RECEIPT_HANDLE));
@@ -194,7 +194,7 @@ class LocalBrokerTest {
         String handle = broker.changeInvisibleDuration("g", "orders", d.receiptHandle(), Duration.ofSeconds(30));
         sleep(400);
         assertThat(receive("g", "orders", 1, Duration.ofSeconds(30))).isEmpty();
-        broker.ack("g", "orders", handle);
+        broker.ack("g", "orders", handle).join();
     }
 
     @Test
@@ -273,7 +273,7 @@ class LocalBrokerTest {
         Delivery first = receive("g", "orders", 1, Duration.ofSeconds(30)).get(0);
         broker.changeInvisibleDuration("g", "orders", first.receiptHandle(), Duration.ZERO);
         Delivery second = receive("g", "orders", 1, Duration.ofSeconds(30)).get(0);
-        broker.ack("g", "orders", second.receiptHandle());
+        broker.ack("g", "orders", second.receiptHandle()).join();
         MessageHistory history = broker.history("orders", "m1", "g");
         assertThat(history.events()).extracting(DeliveryEvent::type).containsExactly(
                 DeliveryEvent.Type.DELIVERED, DeliveryEvent.Type.NACKED, DeliveryEvent.Type.DELIVERED,
@@ -286,7 +286,7 @@ class LocalBrokerTest {
     void aTopicCreatedAnewDoesNotInheritTheHistoryOfTheDeletedOne() {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         SendReceipt old = send("orders", "old").get(0);
-        broker.ack("g", "orders", receive("g", "orders", 1, Duration.ofSeconds(30)).get(0).receiptHandle());
+        broker.ack("g", "orders", receive("g", "orders", 1, Duration.ofSeconds(30)).get(0).receiptHandle()).join();
         broker.deleteTopic("orders");
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         SendReceipt fresh = send("orders", "new").get(0);
@@ -315,7 +315,7 @@ class LocalBrokerTest {
             assertThat(receive("g", "fifo", 10, Duration.ofSeconds(30))).isEmpty();
             batch.forEach(d -> {
                 order.add(d.message().record().messageId());
-                broker.ack("g", "fifo", d.receiptHandle());
+                broker.ack("g", "fifo", d.receiptHandle()).join();
             });
         }
         assertThat(order).hasSize(6);
@@ -344,7 +344,7 @@ class LocalBrokerTest {
         CompletableFuture<List<Delivery>> waiting = parkedReceive("g", "fifo");
         sleep(100);
         assertThat(waiting).as("receive while the head is in flight").isNotDone();
-        broker.ack("g", "fifo", head.receiptHandle());
+        broker.ack("g", "fifo", head.receiptHandle()).join();
         assertThat(ids(waiting.orTimeout(5, TimeUnit.SECONDS).join())).containsExactly("x1");
     }
 
@@ -458,7 +458,7 @@ class LocalBrokerTest {
         broker.createTopic(new TopicConfig("orders", MessageKind.NORMAL, 1));
         send("orders", IntStream.range(0, 6).mapToObj(i -> "m" + i).toArray(String[]::new));
         List<Delivery> got = receive("g", "orders", 6, Duration.ofSeconds(2));
-        got.subList(0, 3).forEach(d -> broker.ack("g", "orders", d.receiptHandle()));
+        got.subList(0, 3).forEach(d -> broker.ack("g", "orders", d.receiptHandle()).join());
         restart();
         assertThat(receive("g", "orders", 10, Duration.ofSeconds(30))).isEmpty();
         // the invisible time (2 s) and then the default backoff of a first attempt (1 s)

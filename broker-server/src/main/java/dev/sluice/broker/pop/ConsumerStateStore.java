@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Persists consumer progress in the CONSUMER_STATE key space so that acks, in-flight
@@ -70,6 +71,11 @@ final class ConsumerStateStore {
             if (!empty) {
                 kv.write(batch);
             }
+        }
+
+        /** Writes without waiting: the future completes once the changes are durable. */
+        CompletableFuture<Void> commitLater() {
+            return empty ? CompletableFuture.completedFuture(null) : kv.writeLater(batch);
         }
     }
 

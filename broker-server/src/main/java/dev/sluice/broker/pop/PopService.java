@@ -173,10 +173,11 @@ public final class PopService implements AutoCloseable {
         return moveToDeadLetters(state, letter);
     }
 
-    public void ack(String group, String topic, String receiptHandle) {
+    public CompletableFuture<Void> ack(String group, String topic, String receiptHandle) {
         ReceiptHandle handle = ReceiptHandle.decode(receiptHandle);
-        stateFor(group, topic, handle).ack(handle, System.currentTimeMillis());
+        CompletableFuture<Void> durable = stateFor(group, topic, handle).ack(handle, System.currentTimeMillis());
         wakeIfFifo(group, topic);
+        return durable;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -279,12 +280,18 @@ final class QueueConsumerState {
         return store.read(entries.get(0));
     }
 
-    /** Consumes the delivery behind {@code handle}. */
-    synchronized void ack(ReceiptHandle handle, long now) {
+    /**
+     * Consumes the delivery behind {@code handle}; the future completes once that is durable. Until
+     * then other receives already see it consumed: a crash in between delivers it again, and its
+     * consumer was not told the ack succeeded.
+     */
+    synchronized CompletableFuture<Void> ack(ReceiptHandle handle, long now) {
         Slot.InFlight flight = current(handle, now);
         ConsumerStateStore.Change change = persistence.change(key);
         recordEvent(change, handle.queueOffset(), DeliveryEvent.Type.ACKED, now, flight, 0, "");
         finish(handle.queueOffset(), change);
+        // queued while this queue is locked, so its changes are written in the order they were made
+        return change.commitLater();
     }
 
     /**
@@ -321,6 +328,7 @@ final class QueueConsumerState {
             ConsumerStateStore.Change change = persistence.change(key);
             recordEvent(change, offset, DeliveryEvent.Type.DEAD_LETTERED, now, f, 0, letter.reason());
             finish(offset, change);
+            change.commit();
         }
     }
 
@@ -423,7 +431,6 @@ final class QueueConsumerState {
         if (frontier != frontierBefore) {
             change.frontier(frontier);
         }
-        change.commit();
     }
 
     private void markDone(long offset, ConsumerStateStore.Change change) {

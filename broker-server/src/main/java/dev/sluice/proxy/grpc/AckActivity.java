@@ -13,6 +13,8 @@ import dev.sluice.proto.rmq.v2.Status;
 import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueRequest;
 import dev.sluice.proto.rmq.v2.ForwardMessageToDeadLetterQueueResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,8 +31,11 @@ final class AckActivity {
         this.broker = broker;
     }
 
-    /** Acks each entry on its own; the top-level status is OK or the first entry's failure. */
-    AckMessageResponse ack(AckMessageRequest request) {
+    /**
+     * Acks each entry on its own and answers once every ack is durable; the top-level status is OK
+     * or the first entry's failure.
+     */
+    CompletableFuture<AckMessageResponse> ack(AckMessageRequest request) {
         String group = request.getGroup().getName();
         String topic = request.getTopic().getName();
         NameRules.checkGroup(group);
@@ -38,28 +43,38 @@ final class AckActivity {
         if (request.getEntriesCount() == 0) {
             throw new ProtocolException(Code.BAD_REQUEST, "AckMessage carries no entries");
         }
+        List<AckMessageEntry> entries = request.getEntriesList();
+        List<CompletableFuture<Status>> statuses = new ArrayList<>(entries.size());
+        for (AckMessageEntry entry : entries) {
+            statuses.add(ackOne(group, topic, entry.getReceiptHandle()));
+        }
+        return CompletableFuture.allOf(statuses.toArray(CompletableFuture[]::new))
+                .thenApply(done -> response(entries, statuses));
+    }
+
+    private CompletableFuture<Status> ackOne(String group, String topic, String receiptHandle) {
+        try {
+            return broker.ack(group, topic, receiptHandle)
+                    .handle((done, failure) -> failure == null ? StatusMapper.ok() : StatusMapper.of(failure));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(StatusMapper.of(e));
+        }
+    }
+
+    private static AckMessageResponse response(List<AckMessageEntry> entries, List<CompletableFuture<Status>> statuses) {
         AckMessageResponse.Builder response = AckMessageResponse.newBuilder();
         Status first = null;
-        for (AckMessageEntry entry : request.getEntriesList()) {
-            Status status = ackOne(group, topic, entry.getReceiptHandle());
+        for (int i = 0; i < entries.size(); i++) {
+            Status status = statuses.get(i).join();
             if (first == null && status.getCode() != Code.OK) {
                 first = status;
             }
             response.addEntries(AckMessageResultEntry.newBuilder()
-                    .setMessageId(entry.getMessageId())
-                    .setReceiptHandle(entry.getReceiptHandle())
+                    .setMessageId(entries.get(i).getMessageId())
+                    .setReceiptHandle(entries.get(i).getReceiptHandle())
                     .setStatus(status));
         }
         return response.setStatus(first == null ? StatusMapper.ok() : first).build();
-    }
-
-    private Status ackOne(String group, String topic, String receiptHandle) {
-        try {
-            broker.ack(group, topic, receiptHandle);
-            return StatusMapper.ok();
-        } catch (RuntimeException e) {
-            return StatusMapper.of(e);
-        }
     }
 
     ChangeInvisibleDurationResponse changeInvisibleDuration(ChangeInvisibleDurationRequest request) {

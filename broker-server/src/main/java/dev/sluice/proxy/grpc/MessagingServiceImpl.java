@@ -104,7 +104,7 @@ public final class MessagingServiceImpl extends MessagingServiceGrpc.MessagingSe
 
     @Override
     public void ackMessage(AckMessageRequest request, StreamObserver<AckMessageResponse> out) {
-        unary(out, s -> AckMessageResponse.newBuilder().setStatus(s).build(), client -> done(acks.ack(request)));
+        unary(out, s -> AckMessageResponse.newBuilder().setStatus(s).build(), client -> acks.ack(request));
     }
 
     @Override

@@ -6,21 +6,26 @@ import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 
 /**
  * {@link KeyValueStore} on the store's RocksDB column families. Writes reach the WAL before
  * returning (surviving kill -9); with {@code sync} they are also fsynced (surviving power loss).
- * Thread-safe.
+ * Batches go through one {@link GroupCommit} thread, in the order they were handed over.
+ * Thread-safe; {@link #close()} before closing the RocksDB instance.
  */
-public final class RocksKeyValueStore implements KeyValueStore {
+public final class RocksKeyValueStore implements KeyValueStore, AutoCloseable {
 
     private final RocksStore rocks;
     private final boolean sync;
+    private final GroupCommit batches;
 
     public RocksKeyValueStore(RocksStore rocks, boolean sync) {
         this.rocks = rocks;
         this.sync = sync;
+        this.batches = new GroupCommit(rocks, sync, "sluice-kv-writer");
     }
 
     private static Family family(Space space) {
@@ -52,10 +57,22 @@ public final class RocksKeyValueStore implements KeyValueStore {
 
     @Override
     public void write(Batch batch) {
+        try {
+            writeLater(batch).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> writeLater(Batch batch) {
         if (!(batch instanceof CollectedBatch collected)) {
             throw new IllegalArgumentException("batch was not made by this store's newBatch()");
         }
-        rocks.write(collected::applyTo, sync);
+        return batches.submit(collected::applyTo);
     }
 
     @Override
@@ -74,6 +91,12 @@ public final class RocksKeyValueStore implements KeyValueStore {
     @Override
     public Batch newBatch() {
         return new CollectedBatch();
+    }
+
+    /** Writes the batches handed over so far; later ones are refused. */
+    @Override
+    public void close() {
+        batches.close();
     }
 
     /** Collects operations in plain Java so an abandoned batch holds no native memory. */

@@ -134,7 +134,7 @@ class RetryStateMachineProperties {
             boolean current = claim.delivery().deadline() > now && lastAttempt.get(offset) == claim.delivery().attempt()
                     && !outcomes.containsKey(offset);
             try {
-                state.ack(claim.handle(), now);
+                state.ack(claim.handle(), now).join();
                 assertThat(current).as("ack of a stale or expired delivery accepted").isTrue();
                 end(offset, Outcome.ACKED);
             } catch (BrokerException e) {

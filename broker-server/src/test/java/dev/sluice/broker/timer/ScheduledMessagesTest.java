@@ -79,7 +79,7 @@ class ScheduledMessagesTest {
         long now = System.currentTimeMillis();
         List<Received> received = new ArrayList<>();
         for (Delivery d : batch) {
-            broker.ack(GROUP, TOPIC, d.receiptHandle());
+            broker.ack(GROUP, TOPIC, d.receiptHandle()).join();
             received.add(new Received(d.message().record().messageId(), d.message().record().deliveryTimestamp(), now));
         }
         return received;

@@ -92,7 +92,7 @@ class TransactionsTest {
     private List<String> receive(Duration poll) {
         List<Delivery> batch = broker.receive(new ReceiveRequest(GROUP, TOPIC, -1, TagFilter.ALL, 32,
                 Duration.ofSeconds(60), false, poll, "client-1", "")).join();
-        batch.forEach(d -> broker.ack(GROUP, TOPIC, d.receiptHandle()));
+        batch.forEach(d -> broker.ack(GROUP, TOPIC, d.receiptHandle()).join());
         return batch.stream().map(d -> d.message().record().messageId()).toList();
     }
 

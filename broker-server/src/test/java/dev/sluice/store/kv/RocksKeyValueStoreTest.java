@@ -2,6 +2,7 @@ package dev.sluice.store.kv;
 
 import dev.sluice.store.KeyValueStore.Space;
 import dev.sluice.store.KeyValueStore;
+import dev.sluice.store.StoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,8 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class RocksKeyValueStoreTest {
@@ -48,6 +55,84 @@ class RocksKeyValueStoreTest {
             assertThat(keys(kv, Space.CONSUMER_STATE, "")).hasSize(3);
             kv.delete(Space.CONSUMER_STATE, b("g/t/1"));
             assertThat(keys(kv, Space.CONSUMER_STATE, "g/")).containsExactly("g/t/2");
+        }
+    }
+
+    @Test
+    void shouldWriteBatchesFromManyThreadsInTheOrderEachHandedThemOverAndDurably() throws Exception {
+        int threads = 4;
+        int batchesPerThread = 2_000;
+        try (RocksStore rocks = RocksStore.open(dir); RocksKeyValueStore kv = new RocksKeyValueStore(rocks, false)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String thread = "t" + t;
+                submitted.add(pool.submit(() -> {
+                    List<CompletableFuture<Void>> written = new ArrayList<>();
+                    for (int i = 0; i < batchesPerThread; i++) {
+                        // the same key over and over: only the last value may remain
+                        written.add(kv.writeLater(kv.newBatch()
+                                .put(Space.CONSUMER_STATE, b(thread), b(Integer.toString(i)))
+                                .put(Space.DELIVERY_HISTORY, b(String.format("%s/%05d", thread, i)), b("e"))));
+                    }
+                    return written;
+                }));
+            }
+            for (Future<List<CompletableFuture<Void>>> f : submitted) {
+                CompletableFuture.allOf(f.get(30, TimeUnit.SECONDS).toArray(CompletableFuture[]::new))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            for (int t = 0; t < threads; t++) {
+                assertThat(kv.get(Space.CONSUMER_STATE, b("t" + t))).isEqualTo(b(Integer.toString(batchesPerThread - 1)));
+            }
+        }
+        try (RocksStore rocks = RocksStore.open(dir); RocksKeyValueStore kv = new RocksKeyValueStore(rocks, false)) {
+            assertThat(keys(kv, Space.DELIVERY_HISTORY, "")).hasSize(threads * batchesPerThread);
+            assertThat(kv.get(Space.CONSUMER_STATE, b("t3"))).isEqualTo(b(Integer.toString(batchesPerThread - 1)));
+        }
+    }
+
+    @Test
+    void shouldLetACallbackOfAWrittenBatchWriteAgain() throws Exception {
+        try (RocksStore rocks = RocksStore.open(dir); RocksKeyValueStore kv = new RocksKeyValueStore(rocks, false)) {
+            CompletableFuture<Void> chained = kv.writeLater(kv.newBatch().put(Space.TIMERS, b("first"), b("1")))
+                    .thenRun(() -> kv.write(kv.newBatch().put(Space.TIMERS, b("second"), b("2"))));
+
+            chained.get(10, TimeUnit.SECONDS);
+            assertThat(keys(kv, Space.TIMERS, "")).containsExactly("first", "second");
+        }
+    }
+
+    @Test
+    void shouldWriteWhatWasHandedOverBeforeCloseAndRefuseTheRest() throws Exception {
+        try (RocksStore rocks = RocksStore.open(dir)) {
+            RocksKeyValueStore kv = new RocksKeyValueStore(rocks, true);
+            List<CompletableFuture<Void>> written = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                written.add(kv.writeLater(kv.newBatch().put(Space.TIMERS, b(String.format("k%03d", i)), b("v"))));
+            }
+            kv.close();
+
+            assertThat(written).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+            assertThat(keys(kv, Space.TIMERS, "")).hasSize(500);
+            assertThatThrownBy(() -> kv.writeLater(kv.newBatch().put(Space.TIMERS, b("late"), b("v"))))
+                    .isInstanceOfSatisfying(StoreException.class,
+                            e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.NOT_RUNNING));
+        }
+    }
+
+    @Test
+    void shouldFailTheBatchesOfAFailedWriteNotHangThem() throws Exception {
+        RocksStore rocks = RocksStore.open(dir);
+        try (RocksKeyValueStore kv = new RocksKeyValueStore(rocks, false)) {
+            rocks.close();
+
+            CompletableFuture<Void> written = kv.writeLater(kv.newBatch().put(Space.TIMERS, b("k"), b("v")));
+
+            assertThatThrownBy(() -> written.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> kv.write(kv.newBatch().put(Space.TIMERS, b("k"), b("v"))))
+                    .isInstanceOf(StoreException.class);
         }
     }
 

@@ -1,0 +1,125 @@
+package dev.sluice.store.kv;
+
+import dev.sluice.store.StoreException;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One thread that writes the batches handed to it, in the order they came, merging those that
+ * queued up while it wrote the previous ones into one RocksDB write: one WAL append, and under the
+ * SYNC flush policy one fsync, for all of them. Every ack is such a batch; written one by one on
+ * the gRPC threads, each paid a WAL append of its own (and under SYNC an fsync, ~1 ms).
+ */
+final class GroupCommit implements AutoCloseable {
+
+    /** Operations that go into a RocksDB write batch. */
+    @FunctionalInterface
+    interface Operations {
+        void applyTo(WriteBatch batch) throws RocksDBException;
+    }
+
+    private record Pending(Operations operations, CompletableFuture<Void> written) {
+    }
+
+    /** Bounds one write, so that a long queue is not one huge batch held in native memory at once. */
+    private static final int MAX_GROUP = 1024;
+    private static final Pending STOP = new Pending(batch -> { }, new CompletableFuture<>());
+
+    private final RocksStore rocks;
+    private final boolean sync;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    GroupCommit(RocksStore rocks, boolean sync, String threadName) {
+        this.rocks = rocks;
+        this.sync = sync;
+        this.writer = new Thread(this::run, threadName);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Completes once the operations are written (fsynced under SYNC), or with the write's failure. */
+    CompletableFuture<Void> submit(Operations operations) {
+        if (Thread.currentThread() == writer) {
+            // a callback of a completed write writing again: queueing would wait for itself
+            rocks.write(operations::applyTo, sync);
+            return CompletableFuture.completedFuture(null);
+        }
+        Pending pending = new Pending(operations, new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                throw new StoreException(StoreException.Reason.NOT_RUNNING, "the store is closed");
+            }
+            queue.add(pending);
+        }
+        return pending.written;
+    }
+
+    private void run() {
+        List<Pending> group = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                // only close() stops this thread, by queueing STOP behind everything else
+                continue;
+            }
+            queue.drainTo(group, MAX_GROUP - 1);
+            // close() queues STOP last and refuses everything after it
+            stopping = group.get(group.size() - 1) == STOP;
+            if (stopping) {
+                group.remove(group.size() - 1);
+            }
+            write(group);
+            group.clear();
+        }
+    }
+
+    private void write(List<Pending> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            rocks.write(batch -> {
+                for (Pending pending : group) {
+                    pending.operations.applyTo(batch);
+                }
+            }, sync);
+        } catch (RuntimeException e) {
+            group.forEach(pending -> pending.written.completeExceptionally(e));
+            return;
+        }
+        group.forEach(pending -> pending.written.complete(null));
+    }
+
+    /** Writes everything handed over so far, then stops; later submissions are refused. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(STOP);
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
