@@ -2,6 +2,8 @@ package dev.sluice.broker.pop;
 
 import dev.sluice.broker.Delivery;
 import dev.sluice.broker.ReceiveRequest;
+import dev.sluice.broker.TagFilter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -96,16 +98,34 @@ final class LongPolling implements AutoCloseable {
         }
     }
 
+    /** What decides which messages a receive may get; receives alike get nothing if one got nothing. */
+    private record Wants(String group, int queueId, TagFilter filter) {
+        Wants(ReceiveRequest request) {
+            this(request.group(), request.queueId(), request.filter());
+        }
+    }
+
+    /**
+     * Retries the topic's parked receives, but not those alike to one that just came back empty:
+     * one new message would otherwise cost a pop of every consumer's every receive loop.
+     */
     private void retry(String topic) {
         Queue<Parked> parked = parkedByTopic.get(topic);
+        Set<Wants> empty = new HashSet<>();
         for (Parked p : parked) {
             if (p.future.isDone()) {
                 parked.remove(p);
                 continue;
             }
+            Wants wants = new Wants(p.request);
+            if (empty.contains(wants)) {
+                continue;
+            }
             try {
                 List<Delivery> deliveries = popper.apply(p.request);
-                if (!deliveries.isEmpty()) {
+                if (deliveries.isEmpty()) {
+                    empty.add(wants);
+                } else {
                     parked.remove(p);
                     p.future.complete(deliveries);
                 }

@@ -24,6 +24,11 @@ final class RouteActivity {
 
     /** "Any queue of this broker": the broker balances non-FIFO receives itself. */
     static final int ANY_QUEUE = -1;
+    /**
+     * Receive loops a push consumer of a non-FIFO group runs per topic. The client splits its
+     * message cache (1,024 by default) between them, so more would shrink every batch.
+     */
+    static final int NON_FIFO_RECEIVE_LOOPS = 4;
 
     private final Broker broker;
     private final ProxyConfig config;
@@ -43,21 +48,20 @@ final class RouteActivity {
     }
 
     /**
-     * Non-FIFO groups get one assignment for the whole broker; FIFO groups one per queue, so each
-     * queue gets its own sequential receive loop in the client. The list must be stable between
-     * calls: the push consumer rebuilds its receive loops whenever it changes.
+     * FIFO groups get one assignment per queue, so each queue gets its own sequential receive loop
+     * in the client. Non-FIFO groups get one per queue up to {@link #NON_FIFO_RECEIVE_LOOPS}, and
+     * each loop's receives take from any queue: the push consumer keeps one receive in flight per
+     * assignment, and with a single one it drained a backlog at one batch per round trip. The list
+     * must be stable between calls: the push consumer rebuilds its receive loops whenever it changes.
      */
     QueryAssignmentResponse queryAssignment(QueryAssignmentRequest request) {
         NameRules.checkGroup(request.getGroup().getName());
         TopicConfig topic = existingTopic(request.getTopic().getName());
         GroupConfig group = broker.groupForUse(request.getGroup().getName());
         QueryAssignmentResponse.Builder response = QueryAssignmentResponse.newBuilder().setStatus(StatusMapper.ok());
-        if (group.fifo()) {
-            for (int id = 0; id < topic.queues(); id++) {
-                response.addAssignments(assignment(request, topic, id));
-            }
-        } else {
-            response.addAssignments(assignment(request, topic, ANY_QUEUE));
+        int assignments = group.fifo() ? topic.queues() : Math.min(topic.queues(), NON_FIFO_RECEIVE_LOOPS);
+        for (int id = 0; id < assignments; id++) {
+            response.addAssignments(assignment(request, topic, id));
         }
         return response.build();
     }

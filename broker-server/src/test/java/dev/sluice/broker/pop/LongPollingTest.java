@@ -6,8 +6,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -37,6 +40,11 @@ class LongPollingTest {
                 null);
     }
 
+    private static ReceiveRequest request(String group) {
+        return new ReceiveRequest(group, "orders", -1, null, 32, Duration.ofSeconds(30), false, Duration.ofSeconds(30),
+                "client", null);
+    }
+
     private static List<Delivery> oneDelivery() {
         return List.of(new Delivery(null, "handle", 1, 0));
     }
@@ -54,6 +62,37 @@ class LongPollingTest {
         }
         // each answered receive's 30 s timeout held it and its messages in the timer's queue
         assertThat(timer.getQueue()).hasSizeLessThan(10);
+    }
+
+    @Test
+    void shouldPopOnceForAllParkedReceivesAlikeWhenNothingIsThere() throws Exception {
+        Map<String, AtomicInteger> pops = new ConcurrentHashMap<>();
+        AtomicInteger available = new AtomicInteger();
+        LongPolling polling = new LongPolling(r -> {
+            pops.computeIfAbsent(r.group(), g -> new AtomicInteger()).incrementAndGet();
+            return r.group().equals("g") && available.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    ? oneDelivery() : List.of();
+        }, worker, timer);
+        List<CompletableFuture<List<Delivery>>> loopsOfG = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            loopsOfG.add(polling.park(request("g")));
+        }
+        CompletableFuture<List<Delivery>> loopOfH = polling.park(request("h"));
+        worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        pops.clear();
+
+        polling.wake("orders");
+        worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(pops).containsOnlyKeys("g", "h");
+        assertThat(pops.get("g")).hasValue(1);
+        assertThat(pops.get("h")).hasValue(1);
+
+        available.set(1);
+        polling.wake("orders");
+        worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(loopsOfG).filteredOn(CompletableFuture::isDone).singleElement()
+                .satisfies(answered -> assertThat(answered.join()).hasSize(1));
+        assertThat(loopOfH).isNotDone();
     }
 
     @Test

@@ -89,15 +89,21 @@ class QueryRouteTest {
     }
 
     @Test
-    void nonFifoGroupGetsOneAssignmentForTheWholeBroker() {
-        QueryAssignmentResponse response = proxy.stub().queryAssignment(assignmentRequest("orders", "workers"));
+    void nonFifoGroupGetsAReceiveLoopPerQueueUpToFour() {
+        proxy.broker.createTopic(new TopicConfig("narrow", MessageKind.NORMAL, 2));
+        proxy.broker.createTopic(new TopicConfig("wide", MessageKind.NORMAL, 16));
 
-        assertThat(response.getStatus().getCode()).isEqualTo(Code.OK);
-        assertThat(response.getAssignmentsList()).singleElement().satisfies(a -> {
-            assertThat(a.getMessageQueue().getId()).isEqualTo(-1);
+        QueryAssignmentResponse narrow = proxy.stub().queryAssignment(assignmentRequest("narrow", "workers"));
+        QueryAssignmentResponse wide = proxy.stub().queryAssignment(assignmentRequest("wide", "workers"));
+
+        assertThat(narrow.getStatus().getCode()).isEqualTo(Code.OK);
+        assertThat(narrow.getAssignmentsList()).extracting(a -> a.getMessageQueue().getId()).containsExactly(0, 1);
+        assertThat(narrow.getAssignmentsList()).allSatisfy(a -> {
             assertThat(a.getMessageQueue().getBroker().getEndpoints()).isEqualTo(ProxyHarness.ENDPOINTS);
             assertThat(a.getMessageQueue().getPermission()).isEqualTo(Permission.READ_WRITE);
         });
+        assertThat(wide.getAssignmentsList()).extracting(a -> a.getMessageQueue().getId()).containsExactly(0, 1, 2, 3);
+        assertThat(proxy.stub().queryAssignment(assignmentRequest("wide", "workers"))).isEqualTo(wide);
     }
 
     @Test
