@@ -14,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * One thread that writes the batches handed to it, in the order they came, merging those that
  * queued up while it wrote the previous ones into one RocksDB write: one WAL append, and under the
  * SYNC flush policy one fsync, for all of them. Every ack is such a batch; written one by one on
- * the gRPC threads, each paid a WAL append of its own (and under SYNC an fsync, ~1 ms).
+ * the gRPC threads, each paid a WAL append (and under SYNC an fsync) of its own.
  */
 final class GroupCommit implements AutoCloseable {
 
