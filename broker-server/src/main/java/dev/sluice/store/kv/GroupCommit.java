@@ -63,6 +63,14 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            writeUntilStopped();
+        } finally {
+            refuseWhatIsLeft();
+        }
+    }
+
+    private void writeUntilStopped() {
         List<Pending> group = new ArrayList<>();
         boolean stopping = false;
         while (!stopping) {
@@ -96,8 +104,26 @@ final class GroupCommit implements AutoCloseable {
         } catch (RuntimeException e) {
             group.forEach(pending -> pending.written.completeExceptionally(e));
             return;
+        } catch (Error e) {
+            group.forEach(pending -> pending.written.completeExceptionally(e));
+            throw e;
         }
         group.forEach(pending -> pending.written.complete(null));
+    }
+
+    /**
+     * After an Error killed this thread nothing would write again: callers waiting for their
+     * batches, and every later caller, get a failure instead of waiting for ever.
+     */
+    private void refuseWhatIsLeft() {
+        synchronized (this) {
+            closed = true;
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        StoreException stopped = new StoreException(StoreException.Reason.NOT_RUNNING,
+                "the store's key/value writer stopped");
+        left.forEach(pending -> pending.written.completeExceptionally(stopped));
     }
 
     /** Writes everything handed over so far, then stops; later submissions are refused. */
