@@ -77,6 +77,20 @@ public final class AdminTopics implements AutoCloseable {
         }
     }
 
+    /** Leaves a topic this run created in place after the run, for a later run to use. */
+    public void keep(String topic) {
+        synchronized (topics) {
+            topics.remove(topic);
+        }
+    }
+
+    /** Deletes after this run a topic an earlier run created and kept, as if this run had created it. */
+    public void adopt(String topic) {
+        synchronized (topics) {
+            topics.add(topic);
+        }
+    }
+
     /** Creates the group; one that already exists is fine (the server may create groups on first use). */
     public void createGroup(String name) {
         try {

@@ -9,11 +9,26 @@ import java.util.BitSet;
  */
 public final class DeliveryLedger {
 
-    private final BitSet sent = new BitSet();
+    private final BitSet sent;
     private final BitSet received = new BitSet();
     private long sentCount;
     private long receivedCount;
     private long duplicates;
+
+    public DeliveryLedger() {
+        this.sent = new BitSet();
+    }
+
+    /** A ledger whose sends were recorded elsewhere (by an earlier process), nothing received yet. */
+    public DeliveryLedger(BitSet sent) {
+        this.sent = (BitSet) sent.clone();
+        this.sentCount = sent.cardinality();
+    }
+
+    /** A copy of the numbers of the messages sent successfully. */
+    public synchronized BitSet sentSet() {
+        return (BitSet) sent.clone();
+    }
 
     public synchronized void sent(long seq) {
         int i = index(seq);

@@ -65,6 +65,21 @@ public final class Target implements AutoCloseable {
         return name;
     }
 
+    /** True when {@link #topic} makes a topic for the run, false when the user gave one. */
+    public boolean makesTopics() {
+        return fixedTopic == null;
+    }
+
+    /** Leaves a topic {@link #topic} made in place after the run, for a later run to read. */
+    public void keepAfterRun(String topic) {
+        requireAdmin("keeping a topic").keep(topic);
+    }
+
+    /** Deletes after this run a topic an earlier run made and kept (unless --keep-topics). */
+    public void deleteAfterRun(String topic) {
+        requireAdmin("deleting a topic").adopt(topic);
+    }
+
     /** A consumer group no earlier run used, so it starts cold. */
     public String group(String purpose) {
         String name = uniqueName(purpose);

@@ -69,6 +69,29 @@ class BenchSmokeIT {
     }
 
     @Test
+    void backlogWrittenAndReadByTwoCommandsAroundARestartLosesNothing() throws Exception {
+        SluiceProcess server = sluice.start();
+        String state = sluice.testDir().resolve("backlog.state").toString();
+        String written = run("backlog", List.of("--endpoint", server.grpcEndpoint(), "--messages", "3000",
+                "--phase", "write", "--state", state));
+        assertThat(number(written, "sent")).isEqualTo(3000);
+        assertThat(written).contains("\"received\":null");
+
+        server.stop();
+        server.restart();
+        String read = run("backlog", List.of("--endpoint", server.grpcEndpoint(), "--phase", "read", "--state", state,
+                "--stall", "20s"));
+
+        assertThat(number(read, "sent")).isEqualTo(3000);
+        assertThat(number(read, "received")).isEqualTo(3000);
+        assertThat(number(read, "lost")).isZero();
+        assertThat(number(read, "duplicates")).isZero();
+        assertThat(number(read, "write_msgs_per_s")).as("the write phase's figure, carried over")
+                .isEqualTo(number(written, "write_msgs_per_s"));
+        assertThat(number(read, "read_msgs_per_s")).isPositive();
+    }
+
+    @Test
     void queuesComparesManyQueuesWithEight() throws Exception {
         String json = bench("queues", "--topics", "20", "--queues-per-topic", "4", "--duration", "2s", "--warmup", "1s");
 
