@@ -37,13 +37,19 @@ class BacklogWrittenTest {
         }
     }
 
-    @Test
-    void aTruncatedOrForeignFileIsRefusedWithTheReason() throws IOException {
+    /** Saves a run that says 100 messages were written and whose set holds the first {@code inSet}. */
+    private Path saved(int inSet) throws IOException {
         BitSet sent = new BitSet();
-        sent.set(0, 100);
+        sent.set(0, inSet);
         Path file = dir.resolve("backlog.state");
         new BacklogWritten("run1", "t", true, 100, sent, 0, null,
                 new SendLoop.Measurement(100, 1, new Percentiles(1, 2, 3, 4, 100)), null, null, null).save(file);
+        return file;
+    }
+
+    @Test
+    void aTruncatedOrForeignFileIsRefusedWithTheReason() throws IOException {
+        Path file = saved(100);
         byte[] whole = Files.readAllBytes(file);
 
         Files.write(file, Arrays.copyOf(whole, whole.length - 3));
@@ -55,11 +61,7 @@ class BacklogWrittenTest {
 
     @Test
     void aSetThatDisagreesWithTheCountWrittenIsRefused() throws IOException {
-        BitSet sent = new BitSet();
-        sent.set(0, 99);
-        Path file = dir.resolve("backlog.state");
-        new BacklogWritten("run1", "t", true, 100, sent, 0, null,
-                new SendLoop.Measurement(100, 1, new Percentiles(1, 2, 3, 4, 100)), null, null, null).save(file);
+        Path file = saved(99);
 
         assertThatThrownBy(() -> BacklogWritten.load(file)).isInstanceOf(IOException.class)
                 .hasMessageContaining("100 written, 99 in the set");
