@@ -6,8 +6,6 @@ import dev.sluice.store.kv.Keys;
 import dev.sluice.store.kv.RocksStore;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
+import java.util.zip.CRC32C;
 
 /**
  * Message-id and key lookups in RocksDB. Entries are derived data: written in one batch per
@@ -25,10 +24,13 @@ import java.util.function.Predicate;
  * 0x00 byte (the store rejects them), so 0x00 separates the key parts unambiguously.
  *
  * <pre>
- * msgid:  generation (4) topic 0x00 messageId                        → commitLogOffset (8) frameBytes (4)
- * msgkey: generation (4) topic 0x00 key 0x00 commitLogOffset (8, BE) → frameBytes (4)
+ * message_id:  generation (4) topicCrc (4) topic 0x00 messageId                        → commitLogOffset (8) frameBytes (4)
+ * message_key: generation (4) topicCrc (4) topic 0x00 key 0x00 commitLogOffset (8, BE) → frameBytes (4)
  * </pre>
- * The generation is the hour the record was stored in. Retention deletes whole commit-log
+ * The topic's CRC-32C gives each topic a fixed-length prefix, by which RocksDB remembers where the
+ * topic's last id went in the memtable ({@code RocksStore}).
+ *
+ * <p>The generation is the hour the record was stored in. Retention deletes whole commit-log
  * segments, oldest first; the entries of the hours it emptied go with one range deletion instead
  * of one tombstone per message, so the index does not outgrow the log it points into. A lookup
  * asks each generation, newest first: one point read per hour of stored messages.
@@ -39,14 +41,7 @@ import java.util.function.Predicate;
  */
 public final class MessageIndex {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MessageIndex.class);
     static final long GENERATION_MILLIS = 3_600_000;
-    /**
-     * Keys of the first format started with the topic name, whose first byte is never 0x00;
-     * generations start with 0x00 until the year 3900.
-     */
-    private static final byte[] FIRST_FORMAT_FROM = {1};
-    private static final byte[] FIRST_FORMAT_TO = {(byte) 0xFF};
 
     /** Where a record lives in the commit log. */
     public record Location(long commitLogOffset, int frameBytes) {
@@ -62,25 +57,10 @@ public final class MessageIndex {
     /** Opens the index; ids stored within {@code recentIdWindow} are also kept in {@link RecentIds}. */
     public MessageIndex(RocksStore rocks, Duration recentIdWindow, long nowMillis) {
         this.rocks = rocks;
-        dropFirstFormat();
         loadGenerations();
         // nothing indexed before this start was stored after the end of the newest generation
         this.recent = new RecentIds(recentIdWindow, nowMillis, generations.isEmpty() ? OptionalLong.empty()
                 : OptionalLong.of((generations.last() + 1L) * GENERATION_MILLIS));
-    }
-
-    private void dropFirstFormat() {
-        boolean found = false;
-        for (Family family : new Family[] {Family.MESSAGE_ID, Family.MESSAGE_KEY}) {
-            if (firstKeyFrom(family, FIRST_FORMAT_FROM) != null) {
-                rocks.deleteRange(family, FIRST_FORMAT_FROM, FIRST_FORMAT_TO, false);
-                found = true;
-            }
-        }
-        if (found) {
-            LOG.warn("Dropped the message id/key index written by an older Sluice: messages stored before this start "
-                    + "are still delivered, but looking them up by id or key finds nothing");
-        }
     }
 
     private void loadGenerations() {
@@ -204,10 +184,12 @@ public final class MessageIndex {
         generations.headSet(below).clear();
     }
 
-    /** {@code generation topic 0x00}: where the topic's entries of one generation start. */
+    /** {@code generation topicCrc topic 0x00}: where the topic's entries of one generation start. */
     private static byte[] prefix(int generation, String topic) {
         byte[] name = utf8(topic);
-        return ByteBuffer.allocate(4 + name.length + 1).putInt(generation).put(name).array();
+        CRC32C crc = new CRC32C();
+        crc.update(name);
+        return ByteBuffer.allocate(8 + name.length + 1).putInt(generation).putInt((int) crc.getValue()).put(name).array();
     }
 
     /** {@code a} then {@code b} then {@code trailingZeros} 0x00 bytes. */

@@ -7,6 +7,7 @@ import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.ConfigOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -73,6 +76,14 @@ public final class RocksStore implements AutoCloseable {
     /** The memtables' share of the cache: past 7/8 of it the largest memtable is flushed. */
     private static final long MEMTABLE_BYTES = 64L << 20;
     private static final long METADATA_BLOCK_BYTES = 4096;
+    /** {@link Family#MESSAGE_ID}'s keys start with generation (4) and topic CRC (4): one insert hint per topic and hour. */
+    private static final int MESSAGE_ID_HINT_PREFIX_BYTES = 8;
+    /**
+     * Families of older Sluice versions, dropped at open: the message index in its earlier key
+     * layouts. The index is derived data, so only lookups by id or key of the messages stored
+     * before the upgrade stop finding them; the messages themselves are still delivered.
+     */
+    private static final List<String> RETIRED_FAMILIES = List.of("msgid", "msgkey");
 
     private final RocksDB db;
     private final DBOptions dbOptions;
@@ -125,6 +136,7 @@ public final class RocksStore implements AutoCloseable {
                     .toList();
             List<ColumnFamilyHandle> allHandles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
+            dropRetired(db, names, allHandles);
             Map<Family, ColumnFamilyHandle> handles = new EnumMap<>(Family.class);
             for (Family family : Family.values()) {
                 for (int i = 0; i < names.size(); i++) {
@@ -145,12 +157,39 @@ public final class RocksStore implements AutoCloseable {
         }
     }
 
+    /** Drops the retired families among those opened, and forgets their names and handles. */
+    private static void dropRetired(RocksDB db, List<byte[]> names, List<ColumnFamilyHandle> handles)
+            throws RocksDBException {
+        for (int i = names.size() - 1; i >= 0; i--) {
+            String name = new String(names.get(i), StandardCharsets.UTF_8);
+            if (RETIRED_FAMILIES.contains(name)) {
+                ColumnFamilyHandle handle = handles.remove(i);
+                names.remove(i);
+                db.dropColumnFamily(handle);
+                handle.close();
+                LOG.warn("Dropped column family '{}' of an older Sluice (the message id/key index in an earlier layout): "
+                        + "messages stored before this start are still delivered, but looking them up by id or key "
+                        + "finds nothing", name);
+            }
+        }
+    }
+
     /**
      * Every send looks its message id up (dedup), and nearly every lookup misses: whole-key bloom
      * filters in the memtable and in the table files answer a miss without searching either.
      */
     private static ColumnFamilyOptions pointLookupOptions(Cache blockCache) {
-        return new ColumnFamilyOptions()
+        Properties hinted = new Properties();
+        // not settable through RocksJava's setters, only by name
+        hinted.setProperty("memtable_insert_with_hint_prefix_extractor", "rocksdb.FixedPrefix." + MESSAGE_ID_HINT_PREFIX_BYTES);
+        ColumnFamilyOptions options;
+        try (ConfigOptions parsing = new ConfigOptions()) {
+            options = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(parsing, hinted);
+        }
+        if (options == null) {
+            throw new IllegalStateException("this RocksDB does not know memtable insert hints");
+        }
+        return options
                 .setTableFormatConfig(cachedTables(blockCache).setFilterPolicy(new BloomFilter(10))
                         .setWholeKeyFiltering(true))
                 .setMemtablePrefixBloomSizeRatio(0.05)

@@ -73,6 +73,12 @@ public final class ConsumeQueueSet implements AutoCloseable {
 
     /** Writer thread: the queue, created empty if needed (its directory appears on first publish). */
     public ConsumeQueue getOrCreate(String topic, int queueId) {
+        // every append asks: a plain get finds an existing queue without computeIfAbsent's lock on a shared bin
+        Map<Integer, ConsumeQueue> queues = byTopic.get(topic);
+        ConsumeQueue queue = queues == null ? null : queues.get(queueId);
+        if (queue != null) {
+            return queue;
+        }
         return byTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(queueId,
                 id -> ConsumeQueue.create(topic, id, root.resolve(topic).resolve(Integer.toString(id)),
                         entriesPerSegment, files));

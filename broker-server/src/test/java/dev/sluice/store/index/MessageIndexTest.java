@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.store.MessageKind;
 import dev.sluice.store.MessageRecord;
 import dev.sluice.store.index.MessageIndex.Location;
-import dev.sluice.store.kv.Family;
 import dev.sluice.store.kv.RocksStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.WriteBatch;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 /** Lookups across the hourly generations, and what retention and topic deletion take away. */
 class MessageIndexTest {
@@ -167,18 +172,42 @@ class MessageIndexTest {
     }
 
     @Test
-    void entriesOfTheFirstFormatAreDroppedAtOpen() {
-        byte[] legacyId = "orders\0m1".getBytes(StandardCharsets.UTF_8);
-        byte[] legacyKey = "orders\0k\0\0\0\0\0\0\0\0\1".getBytes(StandardCharsets.UTF_8);
-        rocks.put(Family.MESSAGE_ID, legacyId, new byte[12], false);
-        rocks.put(Family.MESSAGE_KEY, legacyKey, new byte[4], false);
-        add("orders", "m2", "k", 20, T0);
+    void theIndexInTheLayoutsOfOlderVersionsIsDroppedAtOpen() throws RocksDBException {
+        add("orders", "m1", "k", 10, T0);
+        rocks.close();
+        addFamiliesOfOlderVersions("msgid", "msgkey");
 
-        reopen();
+        open();
 
-        assertThat(rocks.get(Family.MESSAGE_ID, legacyId)).isNull();
-        assertThat(rocks.get(Family.MESSAGE_KEY, legacyKey)).isNull();
-        assertThat(byId("orders", "m2")).contains(20L);
-        assertThat(byKey("orders", "k", 10)).containsExactly(20L);
+        assertThat(familyNames()).doesNotContain("msgid", "msgkey").contains("message_id", "message_key");
+        assertThat(byId("orders", "m1")).contains(10L);
+        assertThat(byKey("orders", "k", 10)).containsExactly(10L);
+    }
+
+    private void addFamiliesOfOlderVersions(String... names) throws RocksDBException {
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions(); ColumnFamilyOptions family = new ColumnFamilyOptions()) {
+            List<ColumnFamilyDescriptor> existing = familyNames().stream()
+                    .map(n -> new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), family)).toList();
+            RocksDB db = RocksDB.open(options, dir.toString(), existing, handles);
+            try {
+                for (String name : names) {
+                    ColumnFamilyHandle handle = db.createColumnFamily(
+                            new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), family));
+                    handles.add(handle);
+                    db.put(handle, "orders\0m0".getBytes(StandardCharsets.UTF_8), new byte[12]);
+                }
+            } finally {
+                handles.forEach(ColumnFamilyHandle::close);
+                db.close();
+            }
+        }
+    }
+
+    private List<String> familyNames() throws RocksDBException {
+        try (Options options = new Options()) {
+            return RocksDB.listColumnFamilies(options, dir.toString()).stream()
+                    .map(n -> new String(n, StandardCharsets.UTF_8)).toList();
+        }
     }
 }
