@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One thread that writes the batches handed to it, in the order they came, merging those that
@@ -34,6 +37,10 @@ final class GroupCommit implements AutoCloseable {
     private final RocksStore rocks;
     private final boolean sync;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Handed over and not yet written (queued, or taken by the writer for its next group). */
+    private final AtomicInteger unwritten = new AtomicInteger();
+    /** Held while a group, or a caller's own batch, is being written. */
+    private final ReentrantLock writing = new ReentrantLock();
     private final Thread writer;
     private volatile boolean closed;
 
@@ -54,12 +61,45 @@ final class GroupCommit implements AutoCloseable {
         }
         Pending pending = new Pending(operations, new CompletableFuture<>());
         synchronized (this) {
-            if (closed) {
-                throw new StoreException(StoreException.Reason.NOT_RUNNING, "the store is closed");
-            }
+            refuseIfClosed();
+            unwritten.incrementAndGet();
             queue.add(pending);
         }
         return pending.written;
+    }
+
+    /**
+     * Returns once the operations are written. A caller that waits anyway writes them itself when
+     * nothing handed over is waiting or being written, which keeps the order and spares it two
+     * thread switches (on a busy 2-core box, milliseconds of a pop's latency); otherwise they go
+     * with the next group.
+     */
+    void write(Operations operations) {
+        if (Thread.currentThread() != writer && unwritten.get() == 0 && writing.tryLock()) {
+            try {
+                if (unwritten.get() == 0) {
+                    refuseIfClosed();
+                    rocks.write(operations::applyTo, sync);
+                    return;
+                }
+            } finally {
+                writing.unlock();
+            }
+        }
+        try {
+            submit(operations).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void refuseIfClosed() {
+        if (closed) {
+            throw new StoreException(StoreException.Reason.NOT_RUNNING, "the store is closed");
+        }
     }
 
     private void run() {
@@ -80,13 +120,20 @@ final class GroupCommit implements AutoCloseable {
                 // only close() stops this thread, by queueing STOP behind everything else
                 continue;
             }
-            queue.drainTo(group, MAX_GROUP - 1);
-            // close() queues STOP last and refuses everything after it
-            stopping = group.get(group.size() - 1) == STOP;
-            if (stopping) {
-                group.remove(group.size() - 1);
+            writing.lock();
+            try {
+                queue.drainTo(group, MAX_GROUP - 1);
+                int taken = group.size();
+                // close() queues STOP last and refuses everything after it
+                stopping = group.get(group.size() - 1) == STOP;
+                if (stopping) {
+                    group.remove(group.size() - 1);
+                }
+                write(group);
+                unwritten.addAndGet(-taken);
+            } finally {
+                writing.unlock();
             }
-            write(group);
             group.clear();
         }
     }
@@ -134,6 +181,7 @@ final class GroupCommit implements AutoCloseable {
                 return;
             }
             closed = true;
+            unwritten.incrementAndGet();
             queue.add(STOP);
         }
         boolean interrupted = false;

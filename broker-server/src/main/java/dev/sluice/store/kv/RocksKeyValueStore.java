@@ -7,13 +7,13 @@ import org.rocksdb.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 
 /**
  * {@link KeyValueStore} on the store's RocksDB column families. Writes reach the WAL before
  * returning (surviving kill -9); with {@code sync} they are also fsynced (surviving power loss).
- * Batches go through one {@link GroupCommit} thread, in the order they were handed over.
+ * Batches are written in the order they were handed over, by one {@link GroupCommit} thread or,
+ * when nothing else waits, by a caller of {@link #write} itself.
  * Thread-safe; {@link #close()} before closing the RocksDB instance.
  */
 public final class RocksKeyValueStore implements KeyValueStore, AutoCloseable {
@@ -57,22 +57,19 @@ public final class RocksKeyValueStore implements KeyValueStore, AutoCloseable {
 
     @Override
     public void write(Batch batch) {
-        try {
-            writeLater(batch).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        batches.write(collected(batch)::applyTo);
     }
 
     @Override
     public CompletableFuture<Void> writeLater(Batch batch) {
+        return batches.submit(collected(batch)::applyTo);
+    }
+
+    private static CollectedBatch collected(Batch batch) {
         if (!(batch instanceof CollectedBatch collected)) {
             throw new IllegalArgumentException("batch was not made by this store's newBatch()");
         }
-        return batches.submit(collected::applyTo);
+        return collected;
     }
 
     @Override
