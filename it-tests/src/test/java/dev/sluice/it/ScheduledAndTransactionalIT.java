@@ -34,11 +34,13 @@ class ScheduledAndTransactionalIT {
     private static final String GROUP = "it-readers";
     private static final Duration INVISIBLE = Duration.ofSeconds(30);
     /** Fast transaction checks: first after 1 s, then every second, rolled back after 3. */
-    private static final String[] FAST_CHECKS = {
-        "--set", "broker.transaction-first-check=1s",
-        "--set", "broker.transaction-check-interval=1s",
-        "--set", "broker.transaction-max-check-interval=1s",
-        "--set", "broker.transaction-max-checks=3"};
+    private static final String[] FAST_CHECKS = checksEverySecond(3);
+    /**
+     * The producer from before the crash reconnects and answers UNKNOWN until it is closed, 3 s
+     * after the restart: with 3 checks the half message could be rolled back before the new
+     * producer connects.
+     */
+    private static final String[] FAST_CHECKS_OUTLASTING_THE_OLD_PRODUCER = checksEverySecond(30);
 
     @RegisterExtension
     final SluiceExtension sluice = new SluiceExtension();
@@ -142,7 +144,7 @@ class ScheduledAndTransactionalIT {
 
     @Test
     void aHalfMessagePendingAtKill9IsCheckedAfterRestart() throws Exception {
-        SluiceProcess server = sluice.start(FAST_CHECKS);
+        SluiceProcess server = sluice.start(FAST_CHECKS_OUTLASTING_THE_OLD_PRODUCER);
         sluice.admin(server).createTopic(PAYMENTS, "TRANSACTION", 1);
         Clients beforeCrash = new Clients(server.grpcEndpoint());
         try {
@@ -171,6 +173,14 @@ class ScheduledAndTransactionalIT {
      * closed before that, the renewed stream opens after close() released the sessions, and
      * close() then waits for it forever. Closing after the renewal avoids that client race.
      */
+    private static String[] checksEverySecond(int maxChecks) {
+        return new String[] {
+            "--set", "broker.transaction-first-check=1s",
+            "--set", "broker.transaction-check-interval=1s",
+            "--set", "broker.transaction-max-check-interval=1s",
+            "--set", "broker.transaction-max-checks=" + maxChecks};
+    }
+
     private static void letClientsReconnect() throws InterruptedException {
         Thread.sleep(3000);
     }
