@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One thread that writes the batches handed to it, in the order they came, merging those that
  * queued up while it wrote the previous ones into one RocksDB write: one WAL append, and under the
  * SYNC flush policy one fsync, for all of them. Every ack is such a batch; written one by one on
- * the gRPC threads, each paid a WAL append (and under SYNC an fsync) of its own.
+ * the gRPC threads, each paid a WAL append (and under SYNC an fsync) of its own. A caller that
+ * waits for its batch while nothing is queued or being written writes it itself ({@link #write}).
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -129,7 +130,7 @@ final class GroupCommit implements AutoCloseable {
                 if (stopping) {
                     group.remove(group.size() - 1);
                 }
-                write(group);
+                writeGroup(group);
                 unwritten.addAndGet(-taken);
             } finally {
                 writing.unlock();
@@ -138,7 +139,7 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void write(List<Pending> group) {
+    private void writeGroup(List<Pending> group) {
         if (group.isEmpty()) {
             return;
         }
