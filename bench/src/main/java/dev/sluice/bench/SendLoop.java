@@ -150,14 +150,16 @@ public final class SendLoop {
                 long start = rate > 0 ? due : System.nanoTime();
                 try {
                     Message message = factory.create(seq);
+                    // counted and told before the permit returns: run() returns once every permit
+                    // is back, and its caller reads the counts and what the listener recorded
                     producer.sendAsync(message).whenComplete((receipt, error) -> {
-                        inFlight.release();
                         finished(seq, start, error);
+                        inFlight.release();
                     });
                 } catch (RuntimeException refusedBeforeSending) {
                     // the client validates some things locally (body size, topic's message type)
-                    inFlight.release();
                     finished(seq, start, refusedBeforeSending);
+                    inFlight.release();
                 }
             }
             if (!inFlight.tryAcquire(window, drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

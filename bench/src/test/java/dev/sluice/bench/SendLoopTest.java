@@ -6,6 +6,7 @@ import io.grpc.Server;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,38 @@ class SendLoopTest {
                 assertThat(m.ok() / m.seconds()).as("measured rate").isBetween(150.0, 250.0);
                 assertThat(m.latency().p50Ms()).as("median send latency, ms").isLessThan(200.0);
                 assertThat(loop.failed()).isZero();
+            } finally {
+                Closing.all(producers);
+            }
+        } finally {
+            server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aRunReturnsOnlyAfterEverySendWasCountedAndToldToTheListener() throws Exception {
+        Server server = NullServerCommand.start(0, 4);
+        try (Target target = new Target("127.0.0.1:" + server.getPort(), null, false, Duration.ofSeconds(10), null, TOPIC)) {
+            List<Producer> producers = Producers.open(target, 1, TOPIC, false);
+            try {
+                byte[] body = new byte[100];
+                int messages = 500;
+                AtomicLong told = new AtomicLong();
+                // a slow listener on the last answer: the run must not return while it is still being told
+                SendLoop loop = new SendLoop(producers, 8, 0, messages,
+                        seq -> BenchMessages.build(target, TOPIC, body, seq, false, null),
+                        (seq, error) -> {
+                            if (seq == messages - 1) {
+                                sleep(Duration.ofMillis(500));
+                            }
+                            told.incrementAndGet();
+                        }, Duration.ofSeconds(10));
+
+                SendLoop.Measurement m = loop.run(Duration.ZERO, Duration.ofSeconds(60), "test");
+
+                assertThat(m.ok()).as("sends counted in the measurement").isEqualTo(messages);
+                assertThat(told.get()).as("answers the listener was told of").isEqualTo(messages);
             } finally {
                 Closing.all(producers);
             }
