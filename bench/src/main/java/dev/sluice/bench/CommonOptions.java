@@ -26,6 +26,10 @@ public final class CommonOptions {
             description = "Time before measuring starts, thrown away (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
+    @Option(names = "--ramp", converter = DurationParser.class,
+            description = "At a fixed --rate, the rate rises from 0 over this first part of the warm-up (default: half the warm-up)")
+    Duration ramp;
+
     @Option(names = "--server-pid", description = "Report this process's RSS (Linux /proc) for endpoint A")
     Long serverPid;
 
@@ -48,6 +52,15 @@ public final class CommonOptions {
     @Option(names = "--no-admin", description = "Do not create topics/groups through Sluice's admin API; needs --topic, "
             + "and the broker must create consumer groups on first use")
     boolean noAdmin;
+
+    /** The ramp at the start of the warm-up; refused when it is longer than the warm-up. */
+    Duration ramp() {
+        Duration r = ramp == null ? warmup.dividedBy(2) : ramp;
+        if (r.isNegative() || r.compareTo(warmup) > 0) {
+            throw new IllegalArgumentException("--ramp (" + r + ") must be between 0 and the warm-up (" + warmup + ")");
+        }
+        return r;
+    }
 
     @Option(names = "--keep-topics", description = "Do not delete the topics and groups a run created")
     boolean keepTopics;

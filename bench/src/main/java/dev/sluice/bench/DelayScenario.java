@@ -138,7 +138,7 @@ public final class DelayScenario implements Scenario {
                 }
             } else {
                 measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
-                m = loop.run(common.warmup, common.duration, "delay " + target.endpoint());
+                m = loop.run(common.warmup, common.ramp(), common.duration, "delay " + target.endpoint());
             }
             Drain.await(ledger::complete, spread.plus(consume.drain));
             Report report = new Report(name(), target.endpoint())

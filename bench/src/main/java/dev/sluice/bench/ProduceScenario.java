@@ -45,7 +45,7 @@ public final class ProduceScenario implements Scenario {
             SendLoop loop = new SendLoop(producers, send.window, rate, Long.MAX_VALUE,
                     seq -> BenchMessages.build(target, topic, body, seq, false, null),
                     (seq, error) -> { }, common.requestTimeout.plus(Duration.ofSeconds(5)));
-            SendLoop.Measurement m = loop.run(common.warmup, common.duration, "produce " + target.endpoint());
+            SendLoop.Measurement m = loop.run(common.warmup, common.ramp(), common.duration, "produce " + target.endpoint());
             return new Report(name(), target.endpoint())
                     .throughput(m.ok(), bodySize, m.seconds())
                     .latency(m.latency())

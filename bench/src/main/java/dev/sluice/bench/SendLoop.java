@@ -56,15 +56,12 @@ public final class SendLoop {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final LatencyRecorder latency = new LatencyRecorder();
     private volatile boolean stopped;
-    private volatile Schedule schedule;
 
     /**
-     * At a fixed rate, message {@code seq} is due at {@code originNanos + (seq - originSeq) / rate}. The
-     * origin moves to the start of the measured window, so sends a cold client JVM fell behind on while
-     * warming up are not counted as late in the measurement.
+     * At a fixed rate: the origin moves to the start of the measured window, so sends a cold client
+     * JVM fell behind on while warming up are not counted as late in the measurement.
      */
-    private record Schedule(long originNanos, long originSeq) {
-    }
+    private volatile RateSchedule schedule;
 
     /**
      * @param rate         total messages per second over all producers, or 0 for as fast as possible
@@ -90,7 +87,18 @@ public final class SendLoop {
      * every message is sent, whichever comes first. Returns once nothing is in flight any more.
      */
     public Measurement run(Duration warmup, Duration measure, String progressLabel) throws InterruptedException {
-        schedule = new Schedule(System.nanoTime(), 0);
+        return run(warmup, Duration.ZERO, measure, progressLabel);
+    }
+
+    /**
+     * As {@link #run(Duration, Duration, String)}, with a fixed rate that rises from 0 over the first
+     * {@code ramp} of the warm-up (not longer than the warm-up).
+     */
+    public Measurement run(Duration warmup, Duration ramp, Duration measure, String progressLabel) throws InterruptedException {
+        if (ramp.isNegative() || ramp.compareTo(warmup) > 0) {
+            throw new IllegalArgumentException("the ramp (" + ramp + ") must fit in the warm-up (" + warmup + ")");
+        }
+        schedule = rate > 0 ? new RateSchedule(System.nanoTime(), 0, rate, ramp.toNanos()) : null;
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < producers.size(); i++) {
             Producer producer = producers.get(i);
@@ -105,7 +113,7 @@ public final class SendLoop {
             joinAll(senders, System.nanoTime() + warmup.toNanos());
             long okBefore = ok.sum();
             long measureStart = System.nanoTime();
-            schedule = new Schedule(measureStart, nextSeq.get());
+            schedule = rate > 0 ? new RateSchedule(measureStart, nextSeq.get(), rate, 0) : null;
             latency.takeInterval();
             joinAll(senders, measureStart + measure.toNanos());
             long measureEnd = System.nanoTime();
@@ -142,7 +150,7 @@ public final class SendLoop {
                 if (seq >= maxMessages) {
                     break;
                 }
-                long due = rate > 0 ? dueNanos(seq) : 0;
+                long due = rate > 0 ? schedule.dueNanos(seq) : 0;
                 if (rate > 0 && !sleepUntil(due)) {
                     break;
                 }
@@ -179,11 +187,6 @@ public final class SendLoop {
             firstError.compareAndSet(null, error.getCause() != null && error.getMessage() == null ? error.getCause() : error);
         }
         listener.completed(seq, error);
-    }
-
-    private long dueNanos(long seq) {
-        Schedule s = schedule;
-        return s.originNanos() + (long) ((seq - s.originSeq()) * 1e9 / rate);
     }
 
     /** Parks until {@code dueNanos}; false when the loop was stopped meanwhile. */

@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Server;
 import java.time.Duration;
@@ -33,6 +34,26 @@ class SendLoopTest {
             assertThat(m.ok() / m.seconds()).as("measured rate").isBetween(150.0, 250.0);
             assertThat(m.latency().p50Ms()).as("median send latency, ms").isLessThan(200.0);
             assertThat(loop.failed()).isZero();
+        });
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aRampSendsHalfAsManyInItsTimeAndTheMeasurementRunsAtTheFullRate() throws Exception {
+        withNullServer((target, producers) -> {
+            byte[] body = new byte[100];
+            SendLoop loop = new SendLoop(producers, 8, 400, Long.MAX_VALUE,
+                    seq -> BenchMessages.build(target, TOPIC, body, seq, false, null), (seq, error) -> { },
+                    Duration.ofSeconds(10));
+
+            SendLoop.Measurement m = loop.run(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(2), "test");
+
+            long warmup = loop.succeeded() - m.ok();
+            // a linear ramp over the whole warm-up sends rate × warm-up / 2 = 600, not 1,200
+            assertThat(warmup).as("sends in the warm-up").isBetween(450L, 750L);
+            assertThat(m.ok() / m.seconds()).as("measured rate").isBetween(320.0, 480.0);
+            assertThatThrownBy(() -> loop.run(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), "test"))
+                    .isInstanceOf(IllegalArgumentException.class);
         });
     }
 

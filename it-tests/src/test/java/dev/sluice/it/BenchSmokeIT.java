@@ -48,6 +48,9 @@ class BenchSmokeIT {
         assertThat(number(json, "lost")).isZero();
         assertThat(number(json, "duplicates")).isZero();
         assertThat(number(json, "p50_ms")).isPositive();
+        // the warm-up's messages are reported apart, and the ramp defaults to half of it
+        assertThat(number(json, "warmup_p99_ms")).isPositive();
+        assertThat(number(json, "ramp_s")).isEqualTo(0.5);
     }
 
     @Test
