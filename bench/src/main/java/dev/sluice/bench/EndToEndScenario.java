@@ -98,8 +98,9 @@ public final class EndToEndScenario implements Scenario {
                             ledger.sent(seq);
                         }
                     }, common.requestTimeout.plus(Duration.ofSeconds(5)));
+            Duration ramp = common.ramp();
             measureFromMicros.set(MicroClock.nowMicros() + common.warmup.toNanos() / 1000);
-            SendLoop.Measurement m = loop.run(common.warmup, common.ramp(), common.duration, "e2e " + target.endpoint());
+            SendLoop.Measurement m = loop.run(common.warmup, ramp, common.duration, "e2e " + target.endpoint());
             Drain.awaitWhileProgressing(ledger::complete, ledger::receivedCount, consume.drain,
                     common.duration.plus(common.warmup).plus(consume.drain));
             Percentiles warmupFigures = Percentiles.ofMicros(warmupLatency.takeInterval());
@@ -116,7 +117,7 @@ public final class EndToEndScenario implements Scenario {
                     .put("consumer", consume.consumer.name())
                     .put("body_size", bodySize)
                     .put("warmup_s", common.warmup.toMillis() / 1000.0)
-                    .put("ramp_s", common.ramp().toMillis() / 1000.0)
+                    .put("ramp_s", ramp.toMillis() / 1000.0)
                     .put("warmup_p99_ms", warmupFigures.count() > 0 ? warmupFigures.p99Ms() : null)
                     .put("warmup_max_ms", warmupFigures.count() > 0 ? warmupFigures.maxMs() : null)
                     .put("foreign", foreign.sum() > 0 ? foreign.sum() : null)

@@ -25,6 +25,8 @@ public final class Runner {
         if (c.noAdmin && c.topic == null) {
             throw new IllegalArgumentException("--no-admin needs --topic: the topic must exist on the broker beforehand");
         }
+        // a bad --ramp is refused before topics and consumers are set up, not when sending starts
+        c.ramp();
         if (c.compare == null) {
             Report report = runOnce(scenario, c.endpoint, c.serverPid);
             out.print(report.toTable());

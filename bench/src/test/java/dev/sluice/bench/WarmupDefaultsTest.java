@@ -3,6 +3,8 @@ package dev.sluice.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -22,6 +24,18 @@ class WarmupDefaultsTest {
         assertThat(parse(new EndToEndScenario(), "--warmup", "10s", "--ramp", "0s").ramp()).isEqualTo(Duration.ZERO);
         CommonOptions tooLong = parse(new ProduceScenario(), "--warmup", "10s", "--ramp", "11s");
         assertThatThrownBy(tooLong::ramp).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ramp");
+    }
+
+    @Test
+    void aRampLongerThanTheWarmUpIsRefusedBeforeAnythingIsSetUp() {
+        EndToEndScenario scenario = new EndToEndScenario();
+        parse(scenario, "--warmup", "10s", "--ramp", "11s");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        // nothing listens on port 1: setting anything up would fail differently, or wait for a timeout
+        assertThatThrownBy(() -> new Runner(new PrintStream(out)).run(scenario))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ramp");
+        assertThat(out.size()).as("nothing printed").isZero();
     }
 
     private static CommonOptions parse(Scenario scenario, String... args) {
